@@ -1,0 +1,89 @@
+//! The JSON Schema of the configuration, generated from the Rust types. The committed
+//! `schemas/country-config.schema.json` is this output; a test keeps the two in sync.
+
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
+
+use super::model::Config;
+
+/// Where the published schema lives, as its `$id`.
+pub const SCHEMA_ID: &str = "https://bipgen.org/schemas/country-config.schema.json";
+
+/// The configuration schema as a JSON value (JSON Schema 2020-12).
+pub fn config_schema() -> Value {
+    let schema = SchemaSettings::draft2020_12()
+        .into_generator()
+        .into_root_schema_for::<Config>();
+    let mut value = schema.to_value();
+    strip_null(&mut value);
+    if let Value::Object(map) = &mut value {
+        map.insert("$id".into(), SCHEMA_ID.into());
+        map.insert("title".into(), "bipgen country configuration".into());
+    }
+    value
+}
+
+/// The schema as the pretty-printed text that is committed and printed by `bipgen schema`.
+pub fn config_schema_text() -> String {
+    // A `Value` always serialises.
+    let mut text = serde_json::to_string_pretty(&config_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// TOML has no null: optional keys are simply left out. Removing the `null` alternatives
+/// schemars adds for `Option` keeps editor hints and validation messages to the point.
+fn strip_null(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(any_of)) = map.get("anyOf") {
+                let kept: Vec<Value> = any_of
+                    .iter()
+                    .filter(|s| s.get("type").and_then(Value::as_str) != Some("null"))
+                    .cloned()
+                    .collect();
+                if kept.len() == 1 && kept.len() < any_of.len() {
+                    map.remove("anyOf");
+                    if let Value::Object(inner) = &kept[0] {
+                        for (k, v) in inner {
+                            map.entry(k.clone()).or_insert_with(|| v.clone());
+                        }
+                    }
+                }
+            }
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types[0].clone();
+                    map.insert("type".into(), only);
+                }
+            }
+            if let Some(Value::Array(options)) = map.get_mut("enum") {
+                options.retain(|o| !o.is_null());
+            }
+            if map.get("default").is_some_and(Value::is_null) {
+                map.remove("default");
+            }
+            map.values_mut().for_each(strip_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_is_2020_12_and_has_no_null() {
+        let schema = config_schema();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        let text = config_schema_text();
+        assert!(!text.contains("\"null\""), "null survived in the schema");
+        assert_eq!(schema["additionalProperties"], false);
+    }
+}

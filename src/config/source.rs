@@ -1,0 +1,656 @@
+//! Reading the configuration files: from bytes on disk to one JSON document plus a map
+//! from every JSON pointer back to the file and span it came from.
+//!
+//! TOML is turned into JSON (dates become `YYYY-MM-DD` strings) so that the JSON Schema
+//! layer and serde see the same document, and so that any finding, from either layer,
+//! can be traced back to a line and column.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use toml_edit::{Item, Table};
+
+use crate::diagnostic::{Diagnostic, FileId, Location, Sources};
+
+/// Largest configuration file read. Country configurations are a few hundred KiB at most;
+/// anything larger is almost certainly the wrong file.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Where a JSON value came from: the file, the span of its key and of its value.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: FileId,
+    key: Option<Range<usize>>,
+    value: Option<Range<usize>>,
+}
+
+/// Maps JSON pointers (`/organisations/2/id`) to their place in the source files.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    origins: HashMap<String, Origin>,
+    root_file: FileId,
+}
+
+impl SourceMap {
+    /// The value at `pointer`, or failing that the nearest enclosing value that has a span.
+    pub fn value(&self, pointer: &str) -> Option<Location> {
+        self.find(pointer, |o| o.value.clone().or_else(|| o.key.clone()))
+    }
+
+    /// The key of the entry at `pointer` (for unknown or misspelt keys).
+    pub fn key(&self, pointer: &str) -> Option<Location> {
+        self.find(pointer, |o| o.key.clone().or_else(|| o.value.clone()))
+    }
+
+    /// Takes over the origins under `prefix` from `other`, as coming from `file`.
+    pub fn adopt(&mut self, other: &SourceMap, prefix: &str, file: FileId) {
+        for (pointer, origin) in &other.origins {
+            let under = pointer == prefix
+                || pointer
+                    .strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with('/'));
+            if under {
+                self.origins.insert(
+                    pointer.clone(),
+                    Origin {
+                        file,
+                        ..origin.clone()
+                    },
+                );
+            }
+        }
+    }
+
+    fn find(
+        &self,
+        pointer: &str,
+        pick: impl Fn(&Origin) -> Option<Range<usize>>,
+    ) -> Option<Location> {
+        let mut current = pointer;
+        loop {
+            if let Some(origin) = self.origins.get(current)
+                && let Some(span) = pick(origin)
+            {
+                return Some(Location {
+                    file: origin.file,
+                    span,
+                });
+            }
+            match current.rfind('/') {
+                Some(i) => current = &current[..i],
+                None => {
+                    return Some(Location {
+                        file: self.root_file,
+                        span: 0..0,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The configuration as read: its sources, the merged JSON document and its source map.
+#[derive(Debug, Clone)]
+pub struct LoadedSource {
+    pub sources: Sources,
+    pub document: Value,
+    pub map: SourceMap,
+    /// The folder of the main file: includes and assets are read only from inside it.
+    pub root_dir: PathBuf,
+    /// sha256 over every file read, in order, as lowercase hex.
+    pub sha256: String,
+}
+
+/// Why loading stopped.
+#[derive(Debug)]
+pub struct LoadFailure {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The main file itself could not be read (an I/O problem rather than a configuration error).
+    pub io: bool,
+}
+
+/// Reads the main configuration file and the files it includes.
+pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
+    let mut sources = Sources::default();
+    let mut hasher = Sha256::new();
+    let display = path.display().to_string();
+
+    let text = match read_text(path, &display, &mut sources) {
+        Ok(text) => text,
+        Err((diagnostic, io)) => {
+            return Err(LoadFailure {
+                sources,
+                diagnostics: vec![diagnostic],
+                io,
+            });
+        }
+    };
+    hasher.update(text.as_bytes());
+    let root_file = sources.add(display.clone(), text);
+    let root_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root_dir = if root_dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root_dir
+    };
+
+    let mut diagnostics = Vec::new();
+    let Some(table) = parse_toml(&sources, root_file, &mut diagnostics) else {
+        return Err(LoadFailure {
+            sources,
+            diagnostics,
+            io: false,
+        });
+    };
+
+    let mut map = SourceMap {
+        origins: HashMap::new(),
+        root_file,
+    };
+    let mut document = Map::new();
+    let mut converter = Converter {
+        file: root_file,
+        map: &mut map,
+        diagnostics: &mut diagnostics,
+    };
+    for (key, item) in table.iter() {
+        let pointer = format!("/{}", escape(key));
+        let key_span = table.key(key).and_then(|k| k.span());
+        if let Some(value) = converter.item(item, &pointer, key_span) {
+            document.insert(key.to_owned(), value);
+        }
+    }
+
+    for (index, include) in include_list(&table) {
+        let pointer = format!("/include/{index}");
+        let at = map.value(&pointer);
+        let included = match resolve_inside(&root_dir, &include) {
+            Ok(p) => p,
+            Err(why) => {
+                diagnostics.push(
+                    Diagnostic::error("include-outside-folder", format!("cannot include `{include}`: {why}"))
+                        .with_help("name a .toml file inside the configuration's folder, e.g. `services.toml` or `data/services.toml`")
+                        .at(at),
+                );
+                continue;
+            }
+        };
+        let name = root_dir.join(&include).display().to_string();
+        let text = match read_text(&included, &name, &mut sources) {
+            Ok(text) => text,
+            Err((diagnostic, _)) => {
+                diagnostics.push(Diagnostic {
+                    location: diagnostic.location.or(at),
+                    ..diagnostic
+                });
+                continue;
+            }
+        };
+        hasher.update(text.as_bytes());
+        let file = sources.add(name, text);
+        let Some(included_table) = parse_toml(&sources, file, &mut diagnostics) else {
+            continue;
+        };
+        merge_included(
+            &mut document,
+            &mut map,
+            &mut diagnostics,
+            file,
+            &included_table,
+        );
+    }
+
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(LoadFailure {
+            sources,
+            diagnostics,
+            io: false,
+        });
+    }
+    Ok(LoadedSource {
+        sources,
+        document: Value::Object(document),
+        map,
+        root_dir,
+        sha256: hex(&hasher.finalize()),
+    })
+}
+
+/// Parses built-in TOML (shipped with the binary) into a document and source map whose
+/// file id is 0; callers re-home the origins with [`SourceMap::adopt`].
+pub fn parse_builtin(text: &str) -> Result<(Value, SourceMap), String> {
+    let table = toml_edit::Document::parse(text.to_owned())
+        .map_err(|e| e.to_string())?
+        .as_table()
+        .clone();
+    let mut map = SourceMap::default();
+    let mut diagnostics = Vec::new();
+    let mut converter = Converter {
+        file: 0,
+        map: &mut map,
+        diagnostics: &mut diagnostics,
+    };
+    let mut document = Map::new();
+    for (key, item) in table.iter() {
+        let pointer = format!("/{}", escape(key));
+        if let Some(value) = converter.item(item, &pointer, table.key(key).and_then(|k| k.span())) {
+            document.insert(key.to_owned(), value);
+        }
+    }
+    match diagnostics.first() {
+        Some(d) => Err(d.message.clone()),
+        None => Ok((Value::Object(document), map)),
+    }
+}
+
+/// Reads a whole file as UTF-8 text, with a diagnostic for each way that can fail. The
+/// boolean says whether the failure is an I/O problem (missing, unreadable) rather than
+/// bad content.
+fn read_text(path: &Path, name: &str, sources: &mut Sources) -> Result<String, (Diagnostic, bool)> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err((
+                Diagnostic::error("file-not-found", format!("`{name}` does not exist"))
+                    .with_help("check the path; `bipgen init <dir> --country XX` writes a starter configuration"),
+                true,
+            ));
+        }
+        Err(e) => {
+            return Err((
+                Diagnostic::error("unreadable-file", format!("cannot read `{name}`: {e}")),
+                true,
+            ));
+        }
+    };
+    if metadata.is_dir() {
+        return Err((
+            Diagnostic::error(
+                "not-a-file",
+                format!("`{name}` is a directory, not a configuration file"),
+            )
+            .with_help(format!(
+                "name the TOML file inside it, e.g. `{}`",
+                Path::new(name).join("country.toml").display()
+            )),
+            true,
+        ));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err((
+            Diagnostic::error(
+                "file-too-large",
+                format!("`{name}` is {:.1} MiB; a configuration file may be at most {} MiB", metadata.len() as f64 / 1048576.0, MAX_FILE_BYTES / 1048576),
+            )
+            .with_help("check that this is the right file; split a very large service directory with `include`"),
+            false,
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        (
+            Diagnostic::error("unreadable-file", format!("cannot read `{name}`: {e}")),
+            true,
+        )
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) if text.trim().is_empty() => {
+            let file = sources.add(name, text);
+            Err((
+                Diagnostic::error("empty-file", format!("`{name}` is empty"))
+                    .with_help("start from `bipgen init <dir> --country XX` or copy examples/minimal/country.toml")
+                    .at(Some(Location { file, span: 0..0 })),
+                false,
+            ))
+        }
+        Ok(text) => Ok(text),
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = sources.add(name, lossy);
+            Err((
+                Diagnostic::error(
+                    "not-utf8",
+                    format!("`{name}` is not valid UTF-8 text (bad byte at offset {offset})"),
+                )
+                .with_help("save the file as UTF-8 (in most editors: Save with encoding → UTF-8)")
+                .at(Some(Location {
+                    file,
+                    span: offset..offset + 1,
+                })),
+                false,
+            ))
+        }
+    }
+}
+
+fn parse_toml(sources: &Sources, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Table> {
+    match toml_edit::Document::parse(sources.text(file).to_owned()) {
+        Ok(doc) => Some(doc.as_table().clone()),
+        Err(e) => {
+            let message = e
+                .message()
+                .lines()
+                .next()
+                .unwrap_or("invalid TOML")
+                .trim_end_matches('.')
+                .to_owned();
+            diagnostics.push(
+                Diagnostic::error("toml-syntax", format!("TOML syntax error: {message}"))
+                    .with_help("see https://toml.io for the syntax; strings need quotes, tables are written [name], lists of tables [[name]]")
+                    .at(e.span().map(|span| Location { file, span })),
+            );
+            None
+        }
+    }
+}
+
+fn include_list(table: &Table) -> Vec<(usize, String)> {
+    table
+        .get("include")
+        .and_then(Item::as_array)
+        .map(|a| {
+            a.iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.as_str().map(|s| (i, s.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Resolves `relative` against `root` and refuses anything that would leave `root`:
+/// absolute paths, `..`, and symbolic links pointing elsewhere.
+pub fn resolve_inside(root: &Path, relative: &str) -> Result<PathBuf, String> {
+    let rel = Path::new(relative);
+    if relative.is_empty() {
+        return Err("the path is empty".into());
+    }
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(
+            "the path must stay inside the configuration's folder (no absolute paths, no `..`)"
+                .into(),
+        );
+    }
+    let joined = root.join(rel);
+    let (Ok(root_real), Ok(real)) = (root.canonicalize(), joined.canonicalize()) else {
+        // A missing file is reported by the reader with its own message.
+        return Ok(joined);
+    };
+    if real.starts_with(&root_real) {
+        Ok(real)
+    } else {
+        Err("it leads outside the configuration's folder (through a symbolic link)".into())
+    }
+}
+
+fn merge_included(
+    document: &mut Map<String, Value>,
+    map: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+    file: FileId,
+    table: &Table,
+) {
+    for (key, item) in table.iter() {
+        let key_span = table.key(key).and_then(|k| k.span());
+        let here = Some(Location {
+            file,
+            span: key_span.clone().unwrap_or(0..0),
+        });
+        if key == "include" {
+            diagnostics.push(
+                Diagnostic::error(
+                    "nested-include",
+                    "an included file cannot include further files",
+                )
+                .with_help("list every file in the `include` of the main configuration file")
+                .at(here),
+            );
+            continue;
+        }
+        let pointer = format!("/{}", escape(key));
+        let mut converter = Converter {
+            file,
+            map,
+            diagnostics,
+        };
+        match (document.get_mut(key), item) {
+            (None, _) => {
+                if let Some(value) = converter.item(item, &pointer, key_span) {
+                    document.insert(key.to_owned(), value);
+                }
+            }
+            (
+                Some(Value::Array(existing)),
+                Item::ArrayOfTables(_) | Item::Value(toml_edit::Value::Array(_)),
+            ) => {
+                let offset = existing.len();
+                for (i, element) in array_items(item).into_iter().enumerate() {
+                    let element_pointer = format!("{pointer}/{}", offset + i);
+                    if let Some(value) = converter.item(&element, &element_pointer, None) {
+                        existing.push(value);
+                    }
+                }
+            }
+            (Some(_), _) => {
+                let first = map.key(&pointer);
+                let first_at = first
+                    .map(|l| format!(" (first set in the main file at byte {})", l.span.start))
+                    .unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::error("duplicate-key", format!("`{key}` is set both here and in the main file{first_at}"))
+                        .with_help("set each section in one file only; only lists of tables ([[name]]) may be split across files")
+                        .at(here),
+                );
+            }
+        }
+    }
+}
+
+fn array_items(item: &Item) -> Vec<Item> {
+    match item {
+        Item::ArrayOfTables(a) => a.iter().cloned().map(Item::Table).collect(),
+        Item::Value(toml_edit::Value::Array(a)) => a.iter().cloned().map(Item::Value).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Converts TOML items to JSON values, recording each value's origin.
+struct Converter<'a> {
+    file: FileId,
+    map: &'a mut SourceMap,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Converter<'_> {
+    fn record(&mut self, pointer: &str, key: Option<Range<usize>>, value: Option<Range<usize>>) {
+        self.map.origins.insert(
+            pointer.to_owned(),
+            Origin {
+                file: self.file,
+                key,
+                value,
+            },
+        );
+    }
+
+    fn item(&mut self, item: &Item, pointer: &str, key: Option<Range<usize>>) -> Option<Value> {
+        match item {
+            Item::None => None,
+            Item::Value(v) => self.value(v, pointer, key),
+            Item::Table(t) => {
+                self.record(pointer, key, t.span());
+                Some(
+                    self.table(
+                        t.iter()
+                            .map(|(k, i)| (k, t.key(k).and_then(|k| k.span()), i.clone())),
+                        pointer,
+                    ),
+                )
+            }
+            Item::ArrayOfTables(a) => {
+                self.record(pointer, key, a.span());
+                let values = a
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, t)| {
+                        self.item(&Item::Table(t.clone()), &format!("{pointer}/{i}"), None)
+                    })
+                    .collect();
+                Some(Value::Array(values))
+            }
+        }
+    }
+
+    fn table<'t>(
+        &mut self,
+        entries: impl Iterator<Item = (&'t str, Option<Range<usize>>, Item)>,
+        pointer: &str,
+    ) -> Value {
+        let mut object = Map::new();
+        for (k, key_span, item) in entries {
+            let child = format!("{pointer}/{}", escape(k));
+            if let Some(value) = self.item(&item, &child, key_span) {
+                object.insert(k.to_owned(), value);
+            }
+        }
+        Value::Object(object)
+    }
+
+    fn value(
+        &mut self,
+        value: &toml_edit::Value,
+        pointer: &str,
+        key: Option<Range<usize>>,
+    ) -> Option<Value> {
+        use toml_edit::Value as T;
+        self.record(pointer, key, value.span());
+        Some(match value {
+            T::String(s) => Value::String(s.value().clone()),
+            T::Integer(i) => Value::from(*i.value()),
+            T::Float(f) => match serde_json::Number::from_f64(*f.value()) {
+                Some(n) => Value::Number(n),
+                None => {
+                    let at = self.map.value(pointer);
+                    self.diagnostics.push(
+                        Diagnostic::error("invalid-number", "`nan` and `inf` are not allowed here")
+                            .with_help("write a finite number")
+                            .at(at),
+                    );
+                    return None;
+                }
+            },
+            T::Boolean(b) => Value::Bool(*b.value()),
+            T::Datetime(d) => Value::String(d.value().to_string()),
+            T::Array(a) => Value::Array(
+                a.iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| self.value(v, &format!("{pointer}/{i}"), None))
+                    .collect(),
+            ),
+            T::InlineTable(t) => self.table(
+                t.iter()
+                    .map(|(k, v)| (k, t.key(k).and_then(|k| k.span()), Item::Value(v.clone()))),
+                pointer,
+            ),
+        })
+    }
+}
+
+/// Escapes a key for a JSON pointer (RFC 6901).
+pub fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn spans_point_at_values_and_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "c.toml",
+            "a = 1\n[[orgs]]\nid = \"x\"\nname = { en = \"X\" }\n",
+        );
+        let loaded = load_source(&path).unwrap();
+        let loc = loaded.map.value("/orgs/0/id").unwrap();
+        assert_eq!(loaded.sources.line_column(loc.file, loc.span.start), (3, 6));
+        let loc = loaded.map.key("/orgs/0/name/en").unwrap();
+        assert_eq!(
+            loaded.sources.line_column(loc.file, loc.span.start),
+            (4, 10)
+        );
+        // A pointer with no origin of its own falls back to its parent.
+        let loc = loaded.map.value("/orgs/0/missing").unwrap();
+        assert_eq!(loaded.sources.line_column(loc.file, loc.span.start), (2, 1));
+    }
+
+    #[test]
+    fn dates_become_strings() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(dir.path(), "c.toml", "d = 2026-01-15\n");
+        let loaded = load_source(&path).unwrap();
+        assert_eq!(loaded.document["d"], "2026-01-15");
+    }
+
+    #[test]
+    fn includes_append_lists_and_keep_their_file() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "more.toml", "[[s]]\nid = \"b\"\n");
+        let path = write(
+            dir.path(),
+            "c.toml",
+            "include = [\"more.toml\"]\n[[s]]\nid = \"a\"\n",
+        );
+        let loaded = load_source(&path).unwrap();
+        assert_eq!(loaded.document["s"][1]["id"], "b");
+        let loc = loaded.map.value("/s/1/id").unwrap();
+        assert!(loaded.sources.name(loc.file).ends_with("more.toml"));
+    }
+
+    #[test]
+    fn includes_cannot_leave_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("country");
+        std::fs::create_dir(&inner).unwrap();
+        write(dir.path(), "secret.toml", "x = 1\n");
+        let path = write(&inner, "c.toml", "include = [\"../secret.toml\"]\n");
+        let failure = load_source(&path).unwrap_err();
+        assert_eq!(failure.diagnostics[0].code, "include-outside-folder");
+        let path = write(&inner, "c.toml", "include = [\"/etc/passwd\"]\n");
+        assert_eq!(
+            load_source(&path).unwrap_err().diagnostics[0].code,
+            "include-outside-folder"
+        );
+    }
+
+    #[test]
+    fn unreadable_inputs_get_their_own_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let code = |p: &Path| load_source(p).unwrap_err().diagnostics[0].code;
+        assert_eq!(code(&dir.path().join("nope.toml")), "file-not-found");
+        assert_eq!(code(dir.path()), "not-a-file");
+        assert_eq!(code(&write(dir.path(), "e.toml", "  \n")), "empty-file");
+        let bad = dir.path().join("b.toml");
+        std::fs::write(&bad, b"a = \"\xff\"\n").unwrap();
+        assert_eq!(code(&bad), "not-utf8");
+        assert_eq!(code(&write(dir.path(), "s.toml", "a = \n")), "toml-syntax");
+    }
+}

@@ -1,0 +1,253 @@
+//! Diagnostics: what every stage reports about the configuration, with the file and span
+//! it concerns, rendered for people (source line and caret) or machines (JSON).
+
+use std::ops::Range;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Index of a file in [`Sources`].
+pub type FileId = usize;
+
+/// Where a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Range<usize>,
+}
+
+/// One finding about the configuration.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable code, e.g. `unknown-reference`; listed in the README.
+    pub code: &'static str,
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    pub location: Option<Location>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            help: None,
+            location: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+            help: None,
+            location: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The source files diagnostics point into, named as the user wrote them.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<(String, String)>,
+}
+
+impl Sources {
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.push((name.into(), text.into()));
+        self.files.len() - 1
+    }
+
+    pub fn name(&self, id: FileId) -> &str {
+        &self.files[id].0
+    }
+
+    pub fn text(&self, id: FileId) -> &str {
+        &self.files[id].1
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &str, &str)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, (n, t))| (i, n.as_str(), t.as_str()))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, id: FileId, offset: usize) -> (usize, usize) {
+        let text = self.text(id);
+        let offset = clamp_to_char_boundary(text, offset);
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+}
+
+fn clamp_to_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A diagnostic as machines read it (`--format json`).
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub code: &'a str,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub help: Option<&'a str>,
+    pub file: Option<&'a str>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
+
+impl Diagnostic {
+    pub fn to_json<'a>(&'a self, sources: &'a Sources) -> JsonDiagnostic<'a> {
+        let (file, line, column) = match &self.location {
+            Some(loc) => {
+                let (line, column) = sources.line_column(loc.file, loc.span.start);
+                (Some(sources.name(loc.file)), Some(line), Some(column))
+            }
+            None => (None, None, None),
+        };
+        JsonDiagnostic {
+            code: self.code,
+            severity: self.severity,
+            message: &self.message,
+            help: self.help.as_deref(),
+            file,
+            line,
+            column,
+        }
+    }
+}
+
+/// Renders diagnostics for a terminal (colours when `color` is set) with source excerpts.
+pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    let mut files = SimpleFiles::new();
+    for (_, name, text) in sources.iter() {
+        files.add(name, text);
+    }
+    let config = term::Config::default();
+    let mut buffer = if color {
+        term::termcolor::Buffer::ansi()
+    } else {
+        term::termcolor::Buffer::no_color()
+    };
+    for diagnostic in diagnostics {
+        let severity = match diagnostic.severity {
+            Severity::Error => cs::Severity::Error,
+            Severity::Warning => cs::Severity::Warning,
+        };
+        let mut rendered = cs::Diagnostic::new(severity)
+            .with_code(diagnostic.code)
+            .with_message(&diagnostic.message);
+        if let Some(loc) = &diagnostic.location {
+            let text = sources.text(loc.file);
+            let start = clamp_to_char_boundary(text, loc.span.start);
+            let end = clamp_to_char_boundary(text, loc.span.end.max(start));
+            rendered = rendered.with_labels(vec![cs::Label::primary(loc.file, start..end)]);
+        }
+        if let Some(help) = &diagnostic.help {
+            rendered = rendered.with_notes(vec![format!("help: {help}")]);
+        }
+        // Rendering into memory only fails when a span lies outside its file, which the
+        // clamping above rules out; fall back to the plain message all the same.
+        if term::emit_to_write_style(&mut buffer, &config, &files, &rendered).is_err() {
+            use std::io::Write;
+            let _ = writeln!(buffer, "{}: {}", diagnostic.code, diagnostic.message);
+        }
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Renders diagnostics as a JSON array.
+pub fn render_json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let items: Vec<_> = diagnostics.iter().map(|d| d.to_json(sources)).collect();
+    // Serialising plain strings and numbers cannot fail.
+    serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+}
+
+/// "did you mean" over a set of candidates: the closest one within a small edit distance.
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wrong, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let mut sources = Sources::default();
+        let id = sources.add("a.toml", "x = 1\nname = \"é\"\nbad");
+        assert_eq!(sources.line_column(id, 0), (1, 1));
+        assert_eq!(sources.line_column(id, 6), (2, 1));
+        let bad = sources.text(id).find("bad").unwrap();
+        assert_eq!(sources.line_column(id, bad), (3, 1));
+        let after_e = sources.text(id).find('é').unwrap() + 'é'.len_utf8();
+        assert_eq!(sources.line_column(id, after_e), (2, 10));
+    }
+
+    #[test]
+    fn suggestions_pick_the_closest_name() {
+        let names = ["caseworker", "case_manager", "interpreter"];
+        assert_eq!(did_you_mean("casewroker", names), Some("caseworker"));
+        assert_eq!(did_you_mean("zzz", names), None);
+    }
+
+    #[test]
+    fn human_output_names_file_line_and_code() {
+        let mut sources = Sources::default();
+        let id = sources.add("country.toml", "a = 1\nb = 2\n");
+        let d = Diagnostic::error("duplicate-id", "twice")
+            .with_help("rename one")
+            .at(Some(Location {
+                file: id,
+                span: 6..7,
+            }));
+        let out = render_human(&[d], &sources, false);
+        assert!(out.contains("error[duplicate-id]: twice"), "{out}");
+        assert!(out.contains("country.toml:2:1"), "{out}");
+        assert!(out.contains("help: rename one"), "{out}");
+    }
+}

@@ -1,0 +1,261 @@
+//! bipgen: generates a Best Interests Procedure SOP and its case management forms from
+//! one country configuration.
+//!
+//! The pipeline is load → validate → resolve → render → write. [`check`] runs the first
+//! two stages, [`build`] all five; the command line is a thin layer over both.
+
+pub mod config;
+pub mod diagnostic;
+pub mod init;
+pub mod library;
+pub mod output;
+pub mod pack;
+pub mod render;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use config::{Config, LoadedSource, load_source};
+use diagnostic::{Diagnostic, Sources};
+use output::{ManifestFile, WriteError, WriteOptions};
+use render::{Output, OutputKind};
+
+/// What [`check`] found.
+#[derive(Debug)]
+pub struct Checked {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The typed configuration with defaults applied, when it could be read.
+    pub config: Option<Config>,
+    /// The configuration document (defaults applied) and where it came from.
+    pub source: Option<LoadedSource>,
+    /// The main file could not be read at all (missing, unreadable, a directory).
+    pub io_failure: bool,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| !d.is_error())
+    }
+}
+
+/// Loads and validates a configuration: all diagnostics of all files in one pass.
+pub fn check(path: &Path) -> Checked {
+    let mut loaded = match load_source(path) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            return Checked {
+                sources: failure.sources,
+                diagnostics: failure.diagnostics,
+                config: None,
+                source: None,
+                io_failure: failure.io,
+            };
+        }
+    };
+    let mut diagnostics = validate::schema::check_schema(&loaded.document, &loaded.map);
+    let failed = |loaded: LoadedSource, diagnostics| Checked {
+        sources: loaded.sources.clone(),
+        diagnostics,
+        config: None,
+        source: Some(loaded),
+        io_failure: false,
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return failed(loaded, diagnostics);
+    }
+
+    let defaulted = config::defaults::apply_defaults(
+        &mut loaded.document,
+        &mut loaded.map,
+        &mut loaded.sources,
+    );
+    let config: Config = match serde_path_to_error::deserialize(&loaded.document) {
+        Ok(config) => config,
+        Err(e) => {
+            let pointer = to_pointer(e.path());
+            let location = loaded.map.value(&pointer);
+            diagnostics.push(
+                Diagnostic::error("invalid-value", e.inner().to_string())
+                    .with_help("see the key's description in schemas/country-config.schema.json")
+                    .at(location),
+            );
+            return failed(loaded, diagnostics);
+        }
+    };
+    diagnostics.extend(validate::rules::check_rules(
+        &config,
+        &loaded.document,
+        &loaded.map,
+        &defaulted,
+    ));
+    diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.file, l.span.start)));
+    Checked {
+        sources: loaded.sources.clone(),
+        diagnostics,
+        config: Some(config),
+        source: Some(loaded),
+        io_failure: false,
+    }
+}
+
+fn to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|segment| match segment {
+            Segment::Seq { index } => Some(format!("/{index}")),
+            Segment::Map { key } => Some(format!("/{}", config::source::escape(key))),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// Options of [`build`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BuildOptions {
+    /// Treat warnings as errors.
+    pub deny_warnings: bool,
+    pub write: WriteOptions,
+}
+
+/// What a successful build produced.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub files: Vec<ManifestFile>,
+    pub elapsed: Duration,
+}
+
+impl BuildSummary {
+    /// Number of files per kind, in output order.
+    pub fn counts(&self) -> BTreeMap<OutputKind, usize> {
+        let mut counts = BTreeMap::new();
+        for file in &self.files {
+            *counts.entry(file.kind).or_default() += 1;
+        }
+        counts
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the configuration has errors")]
+    Invalid,
+    #[error("the configuration has warnings, and warnings are denied")]
+    Warnings,
+    #[error(transparent)]
+    Render(#[from] render::RenderError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// Checks, resolves, renders and writes. `progress` is told each stage as it starts.
+/// The [`Checked`] is returned in every case so callers can show its diagnostics.
+pub fn build(
+    config_path: &Path,
+    out_dir: &Path,
+    options: BuildOptions,
+    progress: &dyn Fn(&str),
+) -> (Checked, Result<BuildSummary, BuildError>) {
+    let started = Instant::now();
+    progress("checking the configuration");
+    let checked = check(config_path);
+    if checked.has_errors() || checked.config.is_none() {
+        return (checked, Err(BuildError::Invalid));
+    }
+    if options.deny_warnings && checked.warnings().next().is_some() {
+        return (checked, Err(BuildError::Warnings));
+    }
+    let (Some(config), Some(source)) = (checked.config.clone(), checked.source.as_ref()) else {
+        return (checked, Err(BuildError::Invalid));
+    };
+    progress("resolving");
+    let file_name = config_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let pack = pack::resolve(config, &source.document, file_name, source.sha256.clone());
+
+    let mut outputs: Vec<Output> = Vec::new();
+    for renderer in render::renderers() {
+        progress(renderer.name());
+        match renderer.render(&pack) {
+            Ok(mut files) => outputs.append(&mut files),
+            Err(e) => return (checked, Err(e.into())),
+        }
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+
+    progress("writing");
+    let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
+    let manifest = manifest_bytes(&pack, &files, &checked);
+    if let Err(e) = output::write_atomically(out_dir, &outputs, &manifest, options.write) {
+        return (checked, Err(e.into()));
+    }
+    let summary = BuildSummary {
+        files,
+        elapsed: started.elapsed(),
+    };
+    (checked, Ok(summary))
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    generator: Generator,
+    config: ConfigIdentity<'a>,
+    files: &'a [ManifestFile],
+    translations: &'a BTreeMap<String, pack::Completeness>,
+    warnings: Vec<Value>,
+}
+
+#[derive(Serialize)]
+struct Generator {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct ConfigIdentity<'a> {
+    file: &'a str,
+    sha256: &'a str,
+    country: &'a str,
+    version: String,
+    status: config::Status,
+    effective_date: String,
+}
+
+fn manifest_bytes(pack: &pack::Pack, files: &[ManifestFile], checked: &Checked) -> Vec<u8> {
+    let sop = &pack.config.sop;
+    let manifest = Manifest {
+        generator: Generator {
+            name: "bipgen",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        config: ConfigIdentity {
+            file: &pack.config_file,
+            sha256: &pack.config_sha256,
+            country: sop.country.as_str(),
+            version: sop.version.to_string(),
+            status: sop.status,
+            effective_date: sop.effective_date.to_string(),
+        },
+        files,
+        translations: &pack.translations,
+        warnings: checked
+            .warnings()
+            .map(|d| serde_json::to_value(d.to_json(&checked.sources)).unwrap_or_default())
+            .collect(),
+    };
+    // Plain data always serialises.
+    let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}

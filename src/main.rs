@@ -1,0 +1,369 @@
+//! The `bipgen` command line: argument parsing and terminal output only; the work is done
+//! by the library, which tests and other programs call the same way.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use bipgen::diagnostic::{Diagnostic, render_human, render_json};
+use bipgen::{BuildError, BuildOptions, Checked};
+
+/// Exit codes: 0 success, 1 the configuration has errors, 2 usage or I/O problems.
+const EXIT_INVALID: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "bipgen",
+    version,
+    about = "Generate a child protection SOP and its case management forms (Best Interests Procedure) from one country configuration",
+    after_help = "Examples:\n  bipgen init countries/chad --country TD --languages fr,ar,en\n  bipgen check countries/chad/country.toml\n  bipgen build countries/chad/country.toml --out out/chad"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a configuration and report every problem with file, line and column
+    #[command(
+        after_help = "Examples:\n  bipgen check examples/chad/country.toml\n  bipgen check country.toml --format json --deny-warnings\n\nExit status: 0 valid (warnings allowed), 1 the configuration has errors, 2 usage or I/O error."
+    )]
+    Check {
+        /// The country configuration (TOML)
+        config: PathBuf,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Validate, then generate every output into a folder (replaced atomically)
+    #[command(
+        after_help = "Examples:\n  bipgen build examples/chad/country.toml --out out/chad\n  bipgen build country.toml --out out --quiet\n\nThe folder is replaced only when the whole build succeeds; a failed build leaves the previous output untouched."
+    )]
+    Build {
+        /// The country configuration (TOML)
+        config: PathBuf,
+        /// Output folder; created or replaced
+        #[arg(short, long)]
+        out: PathBuf,
+        /// Replace the output folder even if bipgen did not make it
+        #[arg(long)]
+        force: bool,
+        /// Print nothing but errors
+        #[arg(short, long)]
+        quiet: bool,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Print the JSON Schema of the configuration (for editors and other tools)
+    #[command(after_help = "Example:\n  bipgen schema > country-config.schema.json")]
+    Schema,
+    /// Write a commented starter configuration that passes `bipgen check`
+    #[command(
+        after_help = "Example:\n  bipgen init countries/chad --country TD --languages fr,ar,en\n\nThe first language is the default. Writes country.toml and country-config.schema.json."
+    )]
+    Init {
+        /// Folder to create the configuration in
+        dir: PathBuf,
+        /// ISO 3166-1 alpha-2 code of the country, e.g. TD
+        #[arg(long)]
+        country: String,
+        /// Comma-separated BCP 47 tags, the default language first
+        #[arg(long, value_delimiter = ',', default_value = "en")]
+        languages: Vec<String>,
+        /// Overwrite an existing country.toml
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print shell completions
+    #[command(after_help = "Example:\n  bipgen completions bash > /etc/bash_completion.d/bipgen")]
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Args)]
+struct ReportArgs {
+    /// How to print diagnostics
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings as errors
+    #[arg(long)]
+    deny_warnings: bool,
+    /// When to colour the output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { config, report } => check(&config, &report),
+        Command::Build {
+            config,
+            out,
+            force,
+            quiet,
+            report,
+        } => build(&config, &out, force, quiet, &report),
+        Command::Schema => {
+            print!("{}", bipgen::config::schema::config_schema_text());
+            ExitCode::SUCCESS
+        }
+        Command::Init {
+            dir,
+            country,
+            languages,
+            force,
+        } => init(&dir, &country, &languages, force),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "bipgen", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn report(checked: &Checked, args: &ReportArgs) {
+    match args.format {
+        Format::Json => println!("{}", render_json(&checked.diagnostics, &checked.sources)),
+        Format::Human => {
+            if checked.diagnostics.is_empty() {
+                return;
+            }
+            let color = match args.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            eprint!(
+                "{}",
+                render_human(&checked.diagnostics, &checked.sources, color)
+            );
+        }
+    }
+}
+
+fn tally(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+fn exit_for(checked: &Checked, deny_warnings: bool) -> ExitCode {
+    if checked.io_failure {
+        ExitCode::from(EXIT_USAGE)
+    } else if checked.has_errors() || (deny_warnings && checked.warnings().next().is_some()) {
+        ExitCode::from(EXIT_INVALID)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check(config: &Path, args: &ReportArgs) -> ExitCode {
+    let checked = bipgen::check(config);
+    report(&checked, args);
+    if matches!(args.format, Format::Human) {
+        let verdict = if checked.has_errors() {
+            "has errors"
+        } else {
+            "is valid"
+        };
+        eprintln!(
+            "{}: {verdict} ({})",
+            config.display(),
+            tally(&checked.diagnostics)
+        );
+    }
+    exit_for(&checked, args.deny_warnings)
+}
+
+fn build(config: &Path, out: &Path, force: bool, quiet: bool, args: &ReportArgs) -> ExitCode {
+    let options = BuildOptions {
+        deny_warnings: args.deny_warnings,
+        write: bipgen::output::WriteOptions {
+            force,
+            fail_after: None,
+        },
+    };
+    let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
+    let (checked, result) = bipgen::build(config, out, options, &|stage| progress.stage(stage));
+    progress.finish();
+    if !quiet || checked.has_errors() {
+        report(&checked, args);
+    }
+    match result {
+        Ok(summary) => {
+            if !quiet {
+                let kinds: Vec<String> = summary
+                    .counts()
+                    .iter()
+                    .map(|(k, n)| format!("{n} {}", k.describe()))
+                    .collect();
+                eprintln!(
+                    "built {} files into {} in {:.2} s: {} ({} warnings)",
+                    summary.files.len() + 1,
+                    out.display(),
+                    summary.elapsed.as_secs_f64(),
+                    kinds.join(", "),
+                    checked.warnings().count()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Invalid | BuildError::Warnings) => {
+            eprintln!(
+                "{}: not built ({}); {} left unchanged",
+                config.display(),
+                tally(&checked.diagnostics),
+                out.display()
+            );
+            exit_for(&checked, true).max_with(EXIT_INVALID)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            if matches!(e, BuildError::Write(bipgen::output::WriteError::NotOurs(_))) {
+                eprintln!(
+                    "help: choose an empty or new folder for --out, or pass --force to replace it"
+                );
+            }
+            eprintln!("{} left unchanged", out.display());
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+trait MaxWith {
+    fn max_with(self, code: u8) -> ExitCode;
+}
+
+impl MaxWith for ExitCode {
+    /// An I/O failure (2) stays 2; anything else becomes `code`.
+    fn max_with(self, code: u8) -> ExitCode {
+        if self == ExitCode::from(EXIT_USAGE) {
+            self
+        } else {
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn init(dir: &Path, country: &str, languages: &[String], force: bool) -> ExitCode {
+    let country = country.to_ascii_uppercase();
+    let today = today();
+    let text = match bipgen::init::starter_config(&country, languages, today) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}");
+            eprintln!(
+                "help: write the language's [[languages]] entry by hand (tag, script, direction, name); see examples/chad/country.toml"
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let path = dir.join("country.toml");
+    if path.exists() && !force {
+        eprintln!(
+            "error: `{}` already exists; pass --force to overwrite it",
+            path.display()
+        );
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let schema = bipgen::config::schema::config_schema_text();
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(dir.join("country-config.schema.json"), schema))
+        .and_then(|()| std::fs::write(&path, text));
+    if let Err(e) = written {
+        eprintln!("error: cannot write `{}`: {e}", path.display());
+        return ExitCode::from(EXIT_USAGE);
+    }
+    eprintln!(
+        "wrote {} (check it with `bipgen check {}`)",
+        path.display(),
+        path.display()
+    );
+    ExitCode::SUCCESS
+}
+
+/// Today's date for the starter configuration (the only place bipgen reads the clock;
+/// generated documents take their date from the configuration).
+fn today() -> bipgen::config::Date {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    bipgen::config::Date::from_days_since_epoch(days)
+}
+
+/// Shows the current stage on a terminal once a build has taken more than a second.
+struct Progress {
+    stage: Arc<Mutex<String>>,
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(enabled: bool) -> Self {
+        let stage = Arc::new(Mutex::new(String::new()));
+        let done = Arc::new(AtomicBool::new(false));
+        let thread = enabled.then(|| {
+            let (stage, done) = (Arc::clone(&stage), Arc::clone(&done));
+            std::thread::spawn(move || {
+                let mut waited = Duration::ZERO;
+                let mut shown = false;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    waited += Duration::from_millis(100);
+                    if waited >= Duration::from_secs(1) {
+                        let current = stage.lock().map(|s| s.clone()).unwrap_or_default();
+                        eprint!("\r\x1b[2Kbuilding: {current}…");
+                        let _ = std::io::stderr().flush();
+                        shown = true;
+                    }
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress {
+            stage,
+            done,
+            thread,
+        }
+    }
+
+    fn stage(&self, name: &str) {
+        if let Ok(mut stage) = self.stage.lock() {
+            name.clone_into(&mut stage);
+        }
+    }
+
+    fn finish(mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

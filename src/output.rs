@@ -1,0 +1,265 @@
+//! Stage 5, write: put the rendered files in place atomically. Everything is written into
+//! a temporary folder beside the target, which then replaces the target by rename; a
+//! build that fails or is interrupted leaves the previous output as it was.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::render::{Output, OutputKind};
+
+pub const MANIFEST: &str = "manifest.json";
+const TMP_MARK: &str = ".bipgen-tmp-";
+const OLD_MARK: &str = ".bipgen-old-";
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(
+        "`{0}` exists and was not made by bipgen (it has no bipgen manifest.json); refusing to replace it"
+    )]
+    NotOurs(PathBuf),
+    #[error("`{0}` exists and is not a folder")]
+    NotADirectory(PathBuf),
+    #[error("output path `{0}` would leave the output folder")]
+    UnsafePath(String),
+    #[error("cannot write `{path}`: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("stopped after {0} files, as asked (fault injection)")]
+    Injected(usize),
+}
+
+fn io_at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// One file in the manifest.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestFile {
+    pub path: String,
+    pub kind: OutputKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    pub languages: Vec<String>,
+    pub bytes: usize,
+    pub sha256: String,
+}
+
+pub fn manifest_entry(output: &Output) -> ManifestFile {
+    ManifestFile {
+        path: output.path.clone(),
+        kind: output.kind,
+        form: output.form.clone(),
+        languages: output.languages.clone(),
+        bytes: output.bytes.len(),
+        sha256: sha256_hex(&output.bytes),
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Options of [`write_atomically`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Replace a non-empty folder that bipgen did not make.
+    pub force: bool,
+    /// Fail after writing this many files (tests of the atomic replacement).
+    pub fail_after: Option<usize>,
+}
+
+/// Writes `outputs` (and the manifest bytes) so that `out_dir` holds exactly them, or, on
+/// failure, exactly what it held before.
+pub fn write_atomically(
+    out_dir: &Path,
+    outputs: &[Output],
+    manifest: &[u8],
+    options: WriteOptions,
+) -> Result<(), WriteError> {
+    for output in outputs {
+        check_relative(&output.path)?;
+    }
+    let exists = match fs::metadata(out_dir) {
+        Ok(m) if m.is_dir() => true,
+        Ok(_) => return Err(WriteError::NotADirectory(out_dir.to_path_buf())),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(io_at(out_dir)(e)),
+    };
+    if exists && !options.force && !is_ours_or_empty(out_dir)? {
+        return Err(WriteError::NotOurs(out_dir.to_path_buf()));
+    }
+
+    let parent = match out_dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    remove_leftovers(&parent, &name);
+
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}{TMP_MARK}"))
+        .tempdir_in(&parent)
+        .map_err(io_at(&parent))?;
+    for (count, output) in outputs.iter().enumerate() {
+        if options.fail_after == Some(count) {
+            return Err(WriteError::Injected(count));
+        }
+        let path = staging.path().join(&output.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_at(dir))?;
+        }
+        fs::write(&path, &output.bytes).map_err(io_at(&path))?;
+    }
+    let manifest_path = staging.path().join(MANIFEST);
+    fs::write(&manifest_path, manifest).map_err(io_at(&manifest_path))?;
+
+    let staged = staging.keep();
+    if exists {
+        let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
+        let _ = fs::remove_dir_all(&old);
+        fs::rename(out_dir, &old).map_err(io_at(out_dir))?;
+        if let Err(e) = fs::rename(&staged, out_dir) {
+            // Put the previous output back before reporting.
+            let _ = fs::rename(&old, out_dir);
+            let _ = fs::remove_dir_all(&staged);
+            return Err(io_at(out_dir)(e));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else if let Err(e) = fs::rename(&staged, out_dir) {
+        let _ = fs::remove_dir_all(&staged);
+        return Err(io_at(out_dir)(e));
+    }
+    Ok(())
+}
+
+fn check_relative(path: &str) -> Result<(), WriteError> {
+    let p = Path::new(path);
+    let safe = !path.is_empty()
+        && p.components().all(|c| matches!(c, Component::Normal(_)))
+        && path != MANIFEST;
+    if safe {
+        Ok(())
+    } else {
+        Err(WriteError::UnsafePath(path.to_owned()))
+    }
+}
+
+/// An existing output folder may be replaced if it is empty or holds a bipgen manifest.
+fn is_ours_or_empty(dir: &Path) -> Result<bool, WriteError> {
+    let mut entries = fs::read_dir(dir).map_err(io_at(dir))?;
+    if entries.next().is_none() {
+        return Ok(true);
+    }
+    let manifest = fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
+    let parsed: serde_json::Value = serde_json::from_str(&manifest).unwrap_or_default();
+    Ok(parsed.pointer("/generator/name").and_then(|v| v.as_str()) == Some("bipgen"))
+}
+
+/// Removes staging and old folders an interrupted build of the same target left behind.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}{TMP_MARK}"), format!(".{name}{OLD_MARK}")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(path: &str, text: &str) -> Output {
+        Output {
+            path: path.into(),
+            kind: OutputKind::ResolvedConfig,
+            form: None,
+            languages: vec![],
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    const MANIFEST_BYTES: &[u8] = br#"{"generator":{"name":"bipgen"}}"#;
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        write_atomically(
+            &out,
+            &[output("a/one.txt", "old")],
+            MANIFEST_BYTES,
+            WriteOptions::default(),
+        )
+        .unwrap();
+        let outputs = [output("a/one.txt", "new"), output("b/two.txt", "new")];
+        let failed = write_atomically(
+            &out,
+            &outputs,
+            MANIFEST_BYTES,
+            WriteOptions {
+                fail_after: Some(1),
+                ..Default::default()
+            },
+        );
+        assert!(matches!(failed, Err(WriteError::Injected(1))));
+        assert_eq!(fs::read_to_string(out.join("a/one.txt")).unwrap(), "old");
+        assert!(!out.join("b").exists());
+        // Nothing but the output folder is left beside it.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out")]);
+        write_atomically(&out, &outputs, MANIFEST_BYTES, WriteOptions::default()).unwrap();
+        assert_eq!(fs::read_to_string(out.join("b/two.txt")).unwrap(), "new");
+    }
+
+    #[test]
+    fn folders_not_made_by_bipgen_are_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("precious.txt"), "keep").unwrap();
+        let result = write_atomically(
+            dir.path(),
+            &[output("x.txt", "x")],
+            MANIFEST_BYTES,
+            WriteOptions::default(),
+        );
+        assert!(matches!(result, Err(WriteError::NotOurs(_))));
+        assert_eq!(
+            fs::read_to_string(dir.path().join("precious.txt")).unwrap(),
+            "keep"
+        );
+    }
+
+    #[test]
+    fn output_paths_cannot_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["../x", "/etc/x", "", "manifest.json"] {
+            let result = write_atomically(
+                &dir.path().join("out"),
+                &[output(bad, "x")],
+                MANIFEST_BYTES,
+                WriteOptions::default(),
+            );
+            assert!(matches!(result, Err(WriteError::UnsafePath(_))), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Stage 4, render: each output kind is a pure function of the `Pack`, returning files as
+//! bytes. Nothing here touches the disk; the write stage does.
+
+mod resolved;
+
+use serde::Serialize;
+
+use crate::pack::Pack;
+
+/// One file to write, relative to the output folder.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// Forward-slash path inside the output folder, e.g. `config/resolved.json`.
+    pub path: String,
+    pub kind: OutputKind,
+    /// The form this file belongs to, if any.
+    pub form: Option<String>,
+    /// Languages whose text the file holds.
+    pub languages: Vec<String>,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OutputKind {
+    ResolvedConfig,
+}
+
+impl OutputKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OutputKind::ResolvedConfig => "resolved configuration",
+        }
+    }
+}
+
+/// A renderer: one kind of output from the pack.
+pub trait Renderer: Sync {
+    fn name(&self) -> &'static str;
+    fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{renderer}: {message}")]
+pub struct RenderError {
+    pub renderer: &'static str,
+    pub message: String,
+}
+
+/// Every renderer bipgen has, in output order.
+pub fn renderers() -> Vec<Box<dyn Renderer>> {
+    vec![Box::new(resolved::ResolvedConfig)]
+}

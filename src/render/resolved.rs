@@ -1,0 +1,29 @@
+//! `config/resolved.json`: the configuration with every default applied and the computed
+//! figures (staffing needs, translation completeness), for developers and reviewers who
+//! want to see exactly what the documents are generated from.
+
+use super::{Output, OutputKind, RenderError, Renderer};
+use crate::pack::Pack;
+
+pub struct ResolvedConfig;
+
+impl Renderer for ResolvedConfig {
+    fn name(&self) -> &'static str {
+        "resolved-config"
+    }
+
+    fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
+        let mut bytes = serde_json::to_vec_pretty(pack).map_err(|e| RenderError {
+            renderer: self.name(),
+            message: e.to_string(),
+        })?;
+        bytes.push(b'\n');
+        Ok(vec![Output {
+            path: "config/resolved.json".into(),
+            kind: OutputKind::ResolvedConfig,
+            form: None,
+            languages: pack.languages().iter().map(|l| l.tag.to_string()).collect(),
+            bytes,
+        }])
+    }
+}

@@ -1,0 +1,4 @@
+//! Stage 2, validate: (a) the document against the JSON Schema, (b) semantic rules.
+
+pub mod rules;
+pub mod schema;

@@ -1,0 +1,258 @@
+//! Every user-facing text must exist in every configured language. A missing text is an
+//! error, unless the language names an explicit fallback: then it is a warning and the
+//! fallback text stands in (marked as such in printed forms).
+//!
+//! Texts are found generically: the document is walked alongside the configuration
+//! schema, and every value whose schema is `Text` is checked.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use serde_json::Value;
+
+use super::Context;
+use crate::config::schema::config_schema;
+use crate::config::source::escape;
+
+static SCHEMA: LazyLock<Value> = LazyLock::new(config_schema);
+
+/// Calls `visit(pointer, value)` for every localisable text in `document`.
+pub fn for_each_text(document: &Value, mut visit: impl FnMut(&str, &Value)) {
+    let root = &*SCHEMA;
+    walk(document, root, root, &mut String::new(), &mut visit);
+}
+
+fn walk(
+    value: &Value,
+    schema: &Value,
+    root: &Value,
+    pointer: &mut String,
+    visit: &mut dyn FnMut(&str, &Value),
+) {
+    let mut schema = schema;
+    while let Some(target) = schema.get("$ref").and_then(Value::as_str) {
+        if target == "#/$defs/Text" {
+            visit(pointer, value);
+            return;
+        }
+        match target.strip_prefix('#').and_then(|t| root.pointer(t)) {
+            Some(s) => schema = s,
+            None => return,
+        }
+    }
+    let len = pointer.len();
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let sub = schema
+                    .get("properties")
+                    .and_then(|p| p.get(key))
+                    .or_else(|| schema.get("additionalProperties").filter(|s| s.is_object()));
+                if let Some(sub) = sub {
+                    pointer.push('/');
+                    pointer.push_str(&escape(key));
+                    walk(child, sub, root, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                let sub = schema
+                    .get("items")
+                    .or_else(|| schema.get("prefixItems").and_then(|p| p.get(i)));
+                if let Some(sub) = sub {
+                    pointer.push_str(&format!("/{i}"));
+                    walk(child, sub, root, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The languages a text value is written in (non-empty strings only).
+fn written_in<'a>(value: &'a Value, default_language: &'a str) -> BTreeSet<&'a str> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => BTreeSet::from([default_language]),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+            .map(|(k, _)| k.as_str())
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+pub fn check(cx: &mut Context<'_>) {
+    let c = cx.config;
+    let default_language = c.default_language.as_str();
+    let configured: Vec<&str> = c.languages.iter().map(|l| l.tag.as_str()).collect();
+    let fallback_of: BTreeMap<&str, &str> = c
+        .languages
+        .iter()
+        .filter_map(|l| l.fallback.as_ref().map(|f| (l.tag.as_str(), f.as_str())))
+        .collect();
+
+    // Per language: strings that fall back, and built-in sections lacking it.
+    let mut fallbacks: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut missing_builtin: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut missing_user: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut stray: Vec<(String, String)> = Vec::new();
+    let defaulted = cx.defaulted;
+
+    for_each_text(cx.document, |pointer, value| {
+        let present = written_in(value, default_language);
+        let section = defaulted
+            .iter()
+            .copied()
+            .find(|d| pointer.starts_with(&format!("{d}/")));
+        let mut missing = Vec::new();
+        for &language in &configured {
+            if present.contains(language) {
+                continue;
+            }
+            if reaches(language, &present, &fallback_of) {
+                *fallbacks.entry(language).or_default() += 1;
+            } else if let Some(section) = section {
+                *missing_builtin.entry((section, language)).or_default() += 1;
+            } else {
+                missing.push(language);
+            }
+        }
+        if !missing.is_empty() {
+            missing_user.push((pointer.to_owned(), missing));
+        }
+        if section.is_none()
+            && let Value::Object(map) = value
+        {
+            for key in map.keys().filter(|k| !configured.contains(&k.as_str())) {
+                stray.push((format!("{pointer}/{}", escape(key)), key.clone()));
+            }
+        }
+    });
+
+    for (pointer, missing) in missing_user {
+        let list = missing
+            .iter()
+            .map(|l| format!("`{l}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        cx.error(
+            "missing-translation",
+            &pointer,
+            format!("this text has no {list} version"),
+            format!(
+                "write it as a table with every configured language, e.g. `{{ {} }}`, or give the language a `fallback`",
+                configured.iter().map(|l| format!("{l} = \"…\"")).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    for ((section, language), count) in missing_builtin {
+        let index = c
+            .languages
+            .iter()
+            .position(|l| l.tag.as_str() == language)
+            .unwrap_or(0);
+        cx.error(
+            "missing-translation",
+            &format!("/languages/{index}/tag"),
+            format!("the built-in `{}` have no `{language}` text ({count} strings)", &section[1..]),
+            format!("define `{}` in the configuration with `{language}` text, or give `{language}` a `fallback`", &section[1..]),
+        );
+    }
+    for (language, count) in fallbacks {
+        let index = c
+            .languages
+            .iter()
+            .position(|l| l.tag.as_str() == language)
+            .unwrap_or(0);
+        let fallback = fallback_of.get(language).copied().unwrap_or_default();
+        cx.warning(
+            "fallback-translation",
+            &format!("/languages/{index}/fallback"),
+            format!("{count} strings have no `{language}` text; `{fallback}` text stands in for them"),
+            "translate them; until then printed forms mark the stand-in text",
+        );
+    }
+    for (pointer, key) in stray {
+        cx.warning(
+            "unconfigured-language",
+            &pointer,
+            format!("text in `{key}`, which is not a configured language"),
+            "add the language to [[languages]], or remove this entry",
+        );
+    }
+}
+
+/// Whether `language` reaches a present language through its chain of fallbacks.
+fn reaches(language: &str, present: &BTreeSet<&str>, fallback_of: &BTreeMap<&str, &str>) -> bool {
+    let mut current = language;
+    for _ in 0..fallback_of.len() {
+        match fallback_of.get(current) {
+            Some(&next) if present.contains(next) => return true,
+            Some(&next) => current = next,
+            None => return false,
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::rules::test_support::{MINIMAL, codes_for, diagnostics_for};
+
+    const FRENCH: &str = "[[languages]]\ntag = \"fr\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Français\"\n";
+
+    #[test]
+    fn a_second_language_needs_every_text() {
+        let text = format!("{MINIMAL}\n{FRENCH}");
+        let found = diagnostics_for(&text);
+        let missing: Vec<_> = found
+            .iter()
+            .filter(|d| d.code == "missing-translation")
+            .collect();
+        // sop.title, sop.operation, the changelog summary and the organisation name.
+        assert_eq!(missing.len(), 4, "{missing:#?}");
+        assert!(missing.iter().all(|d| d.message.contains("`fr`")));
+    }
+
+    #[test]
+    fn a_fallback_turns_errors_into_one_warning() {
+        let text = format!("{MINIMAL}\n{FRENCH}fallback = \"en\"\n");
+        let codes = codes_for(&text);
+        assert!(!codes.contains(&"missing-translation"), "{codes:?}");
+        assert_eq!(
+            codes
+                .iter()
+                .filter(|c| **c == "fallback-translation")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn built_in_sections_are_reported_once_per_language() {
+        let amharic = "[[languages]]\ntag = \"am\"\nscript = \"Ethi\"\ndirection = \"ltr\"\nname = \"አማርኛ\"\n";
+        let text = format!("{MINIMAL}\n{amharic}").replace(
+            "\"First version.\"",
+            "{ en = \"First version.\", am = \"የመጀመሪያ እትም\" }",
+        );
+        let found = diagnostics_for(&text);
+        let builtin: Vec<_> = found
+            .iter()
+            .filter(|d| d.message.contains("built-in `risk_levels`"))
+            .collect();
+        assert_eq!(builtin.len(), 1, "{found:#?}");
+    }
+
+    #[test]
+    fn text_in_an_unconfigured_language_is_flagged() {
+        let text = MINIMAL.replace(
+            "name = \"UNHCR\"",
+            "name = { en = \"UNHCR\", de = \"UNHCR\" }",
+        );
+        assert!(codes_for(&text).contains(&"unconfigured-language"));
+    }
+}
