@@ -174,7 +174,7 @@ pub fn build(
     if options.deny_warnings && checked.warnings().next().is_some() {
         return (checked, Err(BuildError::Warnings));
     }
-    let (Some(config), Some(source)) = (checked.config.clone(), checked.source.as_ref()) else {
+    let Some(source) = checked.source.as_ref() else {
         return (checked, Err(BuildError::Invalid));
     };
     progress("resolving");
@@ -182,7 +182,16 @@ pub fn build(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let pack = pack::resolve(config, &source.document, file_name, source.sha256.clone());
+    let pack = match pack::resolve(&source.document, file_name, source.sha256.clone()) {
+        Ok(pack) => pack,
+        Err(message) => {
+            let error = render::RenderError {
+                renderer: "resolve",
+                message,
+            };
+            return (checked, Err(error.into()));
+        }
+    };
 
     let mut outputs: Vec<Output> = Vec::new();
     for renderer in render::renderers() {

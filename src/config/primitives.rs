@@ -167,7 +167,8 @@ impl FromStr for Date {
         let year: u16 = s[0..4].parse().map_err(|_| err())?;
         let month: u8 = s[5..7].parse().map_err(|_| err())?;
         let day: u8 = s[8..10].parse().map_err(|_| err())?;
-        let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days_in_month = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,

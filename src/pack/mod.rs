@@ -11,7 +11,7 @@ use serde_json::Value;
 
 pub use staffing::{AreaNeeds, StaffingNeeds, compute_staffing};
 
-use crate::config::{Config, Language};
+use crate::config::{Config, Language, Text};
 use crate::validate::rules::for_each_text;
 
 /// The fully resolved model of one country's BIP pack.
@@ -43,22 +43,81 @@ impl Pack {
     }
 }
 
-/// Builds the pack from a checked configuration and its JSON document.
+/// A text as a renderer shows it in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown<'a> {
+    pub text: &'a str,
+    /// The language the text is really in, when a fallback stands in for the one asked.
+    pub fallback_from: Option<&'a str>,
+}
+
+impl Pack {
+    /// `text` in `language`, or in its configured fallback (marked as such). `None` only
+    /// for a text validation would have rejected.
+    pub fn text<'a>(&'a self, text: &'a Text, language: &str) -> Option<Shown<'a>> {
+        let default = self.config.default_language.as_str();
+        let mut current = self
+            .config
+            .languages
+            .iter()
+            .find(|l| l.tag.as_str() == language)?;
+        for _ in 0..=self.config.languages.len() {
+            if let Some(found) = text.get(current.tag.as_str(), default) {
+                let fallback_from =
+                    (current.tag.as_str() != language).then_some(current.tag.as_str());
+                return Some(Shown {
+                    text: found,
+                    fallback_from,
+                });
+            }
+            let next = current.fallback.as_ref()?;
+            current = self.config.languages.iter().find(|l| &l.tag == next)?;
+        }
+        None
+    }
+}
+
+/// Builds the pack from a checked configuration's JSON document (defaults applied).
+/// Every text is normalised to a table holding exactly the configured languages it is
+/// written in, so renderers never meet a stray language or a bare string.
 pub fn resolve(
-    config: Config,
     document: &Value,
     config_file: String,
     config_sha256: String,
-) -> Pack {
+) -> Result<Pack, String> {
+    let mut document = document.clone();
+    let raw: Config = serde_json::from_value(document.clone()).map_err(|e| e.to_string())?;
+    let default_language = raw.default_language.to_string();
+    let configured: Vec<String> = raw.languages.iter().map(|l| l.tag.to_string()).collect();
+    let mut pointers = Vec::new();
+    for_each_text(&document, |pointer, _| pointers.push(pointer.to_owned()));
+    for pointer in pointers {
+        let Some(value) = document.pointer_mut(&pointer) else {
+            continue;
+        };
+        let normalised: serde_json::Map<String, Value> = match value {
+            Value::String(s) => [(default_language.clone(), Value::String(s.clone()))]
+                .into_iter()
+                .collect(),
+            Value::Object(map) => map
+                .iter()
+                .filter(|(k, _)| configured.contains(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            _ => continue,
+        };
+        *value = Value::Object(normalised);
+    }
+    let translations = completeness(&raw, &document);
+    let config: Config = serde_json::from_value(document).map_err(|e| e.to_string())?;
     let staffing = compute_staffing(&config);
-    let translations = completeness(&config, document);
-    Pack {
+    Ok(Pack {
         config,
         staffing,
         translations,
         config_file,
         config_sha256,
-    }
+    })
 }
 
 fn completeness(config: &Config, document: &Value) -> BTreeMap<String, Completeness> {
@@ -91,4 +150,60 @@ fn completeness(config: &Config, document: &Value) -> BTreeMap<String, Completen
         }
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::rules::test_support::{MINIMAL, checked};
+
+    fn pack_of(text: &str) -> Pack {
+        let checked = checked(text);
+        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        resolve(
+            &checked.source.expect("loaded").document,
+            "country.toml".into(),
+            String::new(),
+        )
+        .expect("resolves")
+    }
+
+    #[test]
+    fn texts_hold_exactly_the_configured_languages() {
+        let pack = pack_of(MINIMAL);
+        let json = serde_json::to_value(&pack.config).unwrap();
+        // Built-in risk levels carry en, fr, es and ar; only en is configured.
+        assert_eq!(
+            json["risk_levels"][0]["label"].as_object().unwrap().len(),
+            1
+        );
+        assert!(json["sop"]["title"].is_object());
+    }
+
+    #[test]
+    fn fallback_text_is_marked() {
+        let french = "[[languages]]\ntag = \"fr\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Français\"\nfallback = \"en\"\n";
+        let pack = pack_of(&format!("{MINIMAL}\n{french}"));
+        let shown = pack.text(&pack.config.sop.title, "fr").unwrap();
+        assert_eq!(shown.text, "Child protection SOP");
+        assert_eq!(shown.fallback_from, Some("en"));
+        let label = &pack.config.risk_levels.as_ref().unwrap()[0].label;
+        assert_eq!(pack.text(label, "fr").unwrap().fallback_from, None);
+        assert_eq!(
+            pack.text(&pack.config.sop.title, "en")
+                .unwrap()
+                .fallback_from,
+            None
+        );
+    }
+
+    #[test]
+    fn translation_completeness_counts_fallbacks() {
+        let french = "[[languages]]\ntag = \"fr\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Français\"\nfallback = \"en\"\n";
+        let pack = pack_of(&format!("{MINIMAL}\n{french}"));
+        let fr = &pack.translations["fr"];
+        assert_eq!(fr.fallback, 4);
+        assert_eq!(fr.translated + fr.fallback + fr.missing, fr.total);
+        assert_eq!(pack.translations["en"].missing, 0);
+    }
 }

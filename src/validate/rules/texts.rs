@@ -172,7 +172,9 @@ pub fn check(cx: &mut Context<'_>) {
         cx.warning(
             "fallback-translation",
             &format!("/languages/{index}/fallback"),
-            format!("{count} strings have no `{language}` text; `{fallback}` text stands in for them"),
+            format!(
+                "{count} strings have no `{language}` text; `{fallback}` text stands in for them"
+            ),
             "translate them; until then printed forms mark the stand-in text",
         );
     }

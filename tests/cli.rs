@@ -1,0 +1,345 @@
+//! The command line end to end, as a user runs it.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn bipgen() -> Command {
+    Command::cargo_bin("bipgen").expect("the bipgen binary is built")
+}
+
+fn examples() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir("examples")
+        .expect("examples folder")
+        .map(|e| e.expect("entry").path().join("country.toml"))
+        .filter(|p| p.exists())
+        .collect();
+    found.sort();
+    found
+}
+
+/// Every file under `dir`, relative path to bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in fs::read_dir(&current).expect("read output folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.insert(
+                    path.strip_prefix(dir).expect("inside").to_path_buf(),
+                    fs::read(&path).expect("read"),
+                );
+            }
+        }
+    }
+    files
+}
+
+const MINIMAL: &str = "examples/minimal/country.toml";
+
+#[test]
+fn every_example_passes_check() {
+    let examples = examples();
+    assert!(
+        examples.len() >= 2,
+        "expected the shipped examples, found {examples:?}"
+    );
+    for example in examples {
+        bipgen()
+            .args(["check", "--deny-warnings"])
+            .arg(&example)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("is valid (0 errors, 0 warnings)"));
+    }
+}
+
+#[test]
+fn invalid_configurations_exit_1_with_located_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("country.toml");
+    let text = fs::read_to_string(MINIMAL)
+        .unwrap()
+        .replace("status = \"draft\"", "status = \"drafted\"");
+    fs::write(&path, text).unwrap();
+    let output = bipgen()
+        .arg("check")
+        .arg(&path)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let diagnostics: serde_json::Value = serde_json::from_slice(&output).expect("JSON diagnostics");
+    let first = &diagnostics[0];
+    assert_eq!(first["code"], "invalid-value");
+    assert_eq!(first["severity"], "error");
+    assert!(first["file"].as_str().unwrap().ends_with("country.toml"));
+    let line = fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("status"))
+        .unwrap()
+        + 1;
+    assert_eq!(first["line"], line);
+    assert_eq!(first["column"], 10);
+    assert!(
+        first["help"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `draft`")
+    );
+
+    bipgen()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("error[invalid-value]"))
+        .stderr(predicate::str::contains(format!("country.toml:{line}:10")));
+}
+
+#[test]
+fn io_and_usage_problems_exit_2() {
+    bipgen()
+        .args(["check", "no/such/country.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("file-not-found"));
+    bipgen()
+        .args(["check", "examples"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
+    bipgen().arg("check").assert().code(2);
+    bipgen().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("country.toml");
+    let text = fs::read_to_string(MINIMAL)
+        .unwrap()
+        .replace("direction = \"ltr\"", "direction = \"rtl\"");
+    fs::write(&path, text).unwrap();
+    bipgen()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning[script-direction]"));
+    bipgen()
+        .arg("check")
+        .arg(&path)
+        .arg("--deny-warnings")
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    for example in examples() {
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        bipgen()
+            .arg("build")
+            .arg(&example)
+            .arg("--out")
+            .arg(&a)
+            .assert()
+            .success();
+        bipgen()
+            .arg("build")
+            .arg(&example)
+            .arg("--out")
+            .arg(&b)
+            .arg("--quiet")
+            .assert()
+            .success()
+            .stderr("");
+        let (first, second) = (snapshot(&a), snapshot(&b));
+        assert!(first.contains_key(Path::new("manifest.json")));
+        assert_eq!(first, second, "{} builds differ", example.display());
+        let manifest = String::from_utf8(first[Path::new("manifest.json")].clone()).unwrap();
+        assert!(
+            !manifest.contains(dir.path().to_str().unwrap()),
+            "manifest holds a local path"
+        );
+        fs::remove_dir_all(&a).unwrap();
+        fs::remove_dir_all(&b).unwrap();
+    }
+}
+
+#[test]
+fn the_manifest_lists_every_file_with_its_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bipgen()
+        .args(["build", MINIMAL, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["generator"]["name"], "bipgen");
+    assert_eq!(manifest["config"]["country"], "TD");
+    let files = manifest["files"].as_array().unwrap();
+    assert!(!files.is_empty());
+    let on_disk = snapshot(&out);
+    assert_eq!(
+        files.len() + 1,
+        on_disk.len(),
+        "every file but the manifest is listed"
+    );
+    for file in files {
+        let bytes = &on_disk[Path::new(file["path"].as_str().unwrap())];
+        assert_eq!(file["bytes"], bytes.len());
+        assert_eq!(file["sha256"], bipgen::output::sha256_hex(bytes));
+    }
+    assert_eq!(manifest["translations"]["en"]["missing"], 0);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bipgen()
+        .args(["build", MINIMAL, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let before = snapshot(&out);
+
+    // A configuration error stops the build before anything is written.
+    let broken = dir.path().join("broken.toml");
+    fs::write(
+        &broken,
+        fs::read_to_string(MINIMAL)
+            .unwrap()
+            .replace("country = \"TD\"", "country = \"XX\""),
+    )
+    .unwrap();
+    bipgen()
+        .arg("build")
+        .arg(&broken)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("left unchanged"));
+    assert_eq!(snapshot(&out), before);
+
+    // A failure half-way through writing leaves it as it was too.
+    let checked = bipgen::check(Path::new(MINIMAL));
+    let source = checked.source.expect("loaded");
+    let pack = bipgen::pack::resolve(
+        &source.document,
+        "country.toml".into(),
+        source.sha256.clone(),
+    )
+    .unwrap();
+    let outputs: Vec<_> = bipgen::render::renderers()
+        .iter()
+        .flat_map(|r| r.render(&pack).unwrap())
+        .collect();
+    let options = bipgen::output::WriteOptions {
+        fail_after: Some(outputs.len() - 1),
+        ..Default::default()
+    };
+    assert!(bipgen::output::write_atomically(&out, &outputs, b"{}", options).is_err());
+    assert_eq!(snapshot(&out), before);
+    let siblings: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        siblings.len(),
+        2,
+        "no staging folder is left behind: {siblings:?}"
+    );
+}
+
+#[test]
+fn a_folder_not_made_by_bipgen_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("thesis.docx"), "years of work").unwrap();
+    bipgen()
+        .args(["build", MINIMAL, "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("thesis.docx")).unwrap(),
+        "years of work"
+    );
+}
+
+#[test]
+fn init_writes_a_configuration_that_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("chad");
+    bipgen()
+        .arg("init")
+        .arg(&target)
+        .args(["--country", "td", "--languages", "fr,ar,en"])
+        .assert()
+        .success();
+    let config = target.join("country.toml");
+    bipgen()
+        .arg("check")
+        .arg(&config)
+        .arg("--deny-warnings")
+        .assert()
+        .success();
+    assert!(target.join("country-config.schema.json").exists());
+    bipgen()
+        .arg("init")
+        .arg(&target)
+        .args(["--country", "TD"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already exists"));
+    bipgen()
+        .arg("init")
+        .arg(dir.path().join("x"))
+        .args(["--country", "TD", "--languages", "qq"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn schema_and_completions_print() {
+    let output = bipgen()
+        .arg("schema")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let schema: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        bipgen()
+            .args(["completions", shell])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("bipgen"));
+    }
+    bipgen()
+        .args(["build", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Examples:"));
+}

@@ -1,0 +1,69 @@
+//! Independent tools agree with us about the configuration schema. In CI (`CI` set) a
+//! missing tool fails the test; on a developer machine without it the test says so.
+
+use std::process::Command;
+
+fn tool(name: &str) -> Option<Command> {
+    let found = Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return Some(Command::new(name));
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "`{name}` is not installed; .ci/run installs it"
+    );
+    eprintln!("skipping: `{name}` is not installed (pip install check-jsonschema)");
+    None
+}
+
+#[test]
+fn check_jsonschema_accepts_the_configuration_schema() {
+    let Some(mut cmd) = tool("check-jsonschema") else {
+        return;
+    };
+    let output = cmd
+        .args(["--check-metaschema", "schemas/country-config.schema.json"])
+        .output()
+        .expect("run check-jsonschema");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn check_jsonschema_validates_resolved_examples_against_the_schema() {
+    let Some(_) = tool("check-jsonschema") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for example in ["minimal", "chad"] {
+        let path = std::path::Path::new("examples")
+            .join(example)
+            .join("country.toml");
+        let checked = bipgen::check(&path);
+        assert!(!checked.has_errors(), "{example} is valid");
+        // The document with defaults applied is a complete configuration in JSON.
+        let json = dir.path().join(format!("{example}.json"));
+        std::fs::write(
+            &json,
+            serde_json::to_vec(&checked.source.unwrap().document).unwrap(),
+        )
+        .unwrap();
+        let output = Command::new("check-jsonschema")
+            .args(["--schemafile", "schemas/country-config.schema.json"])
+            .arg(&json)
+            .output()
+            .expect("run check-jsonschema");
+        assert!(
+            output.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+    }
+}
