@@ -183,8 +183,14 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         let text = match read_text(&included, &name, &mut sources) {
             Ok(text) => text,
             Err((diagnostic, _)) => {
+                let help = if diagnostic.code == "file-not-found" {
+                    Some("included files are named relative to the folder of the main configuration file".to_owned())
+                } else {
+                    diagnostic.help
+                };
                 diagnostics.push(Diagnostic {
                     location: diagnostic.location.or(at),
+                    help,
                     ..diagnostic
                 });
                 continue;

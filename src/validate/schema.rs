@@ -41,7 +41,8 @@ pub fn check_schema(document: &Value, map: &SourceMap) -> Vec<Diagnostic> {
 
 fn explain(error: &ValidationError<'_>, root: &Value, map: &SourceMap, out: &mut Vec<Diagnostic>) {
     let pointer = error.instance_path().as_str().to_owned();
-    let node = schema_node(root, error.evaluation_path().as_str());
+    // The schema holding the failed keyword: its description says what is expected.
+    let node = schema_node(root, parent_keyword(error.evaluation_path().as_str()));
     let help_text = node
         .and_then(|n| n.get("description"))
         .and_then(Value::as_str)
