@@ -30,11 +30,13 @@ pub struct Config {
     /// Identity and version of this SOP.
     pub sop: Sop,
     /// Languages the SOP and forms are produced in, the default language among them.
+    #[schemars(length(min = 1))]
     pub languages: Vec<Language>,
     /// Scope, population groups and legal framework (SOP chapter 1).
     #[serde(default)]
     pub scope: Option<Scope>,
     /// Organisations taking part: government, UN, NGOs, community structures.
+    #[schemars(length(min = 1))]
     pub organisations: Vec<Organisation>,
     /// Geographical areas of the operation (camps, districts, border points).
     #[serde(default)]
@@ -111,6 +113,7 @@ pub struct Sop {
     /// `draft` while under discussion (documents carry a DRAFT mark), `final` once endorsed.
     pub status: Status,
     /// Ids of the organisations leading and endorsing the SOP.
+    #[schemars(length(min = 1))]
     pub lead_agencies: Vec<Id>,
     /// What changed in each version, newest first.
     #[serde(default)]
@@ -145,6 +148,7 @@ pub struct Language {
     /// Writing direction: `ltr` or `rtl`.
     pub direction: Direction,
     /// Name of the language in itself, e.g. "Français", "العربية".
+    #[schemars(length(min = 1))]
     pub name: String,
     /// Digits used for running numbers in text (case numbers and ids always use Latin digits).
     #[serde(default)]

@@ -126,6 +126,12 @@ fn explain(error: &ValidationError<'_>, root: &Value, map: &SourceMap, out: &mut
             )
             .with_help(help_text.unwrap_or_else(|| "check the format".into()))
         }
+        ValidationErrorKind::MinProperties { .. }
+        | ValidationErrorKind::MinItems { .. }
+        | ValidationErrorKind::MinLength { .. } => {
+            Diagnostic::error("empty-value", format!("{what} is empty"))
+                .with_help(help_text.unwrap_or_else(|| "give it a value".into()))
+        }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             // Report the branch that matches the value's type (e.g. the table form of a
             // localised text), so the user sees the real problem rather than "no match".
@@ -199,10 +205,17 @@ fn property_description<'a>(root: &'a Value, property: &'a Value) -> Option<&'a 
         .map(first_sentence)
 }
 
+/// The first sentence of a description ("e.g. " does not end one).
 fn first_sentence(text: &str) -> &str {
-    text.split_once(". ")
-        .map_or(text, |(first, _)| first)
-        .trim_end_matches('.')
+    let mut from = 0;
+    while let Some(i) = text[from..].find(". ") {
+        let end = from + i;
+        if !text[..end].ends_with("e.g") && !text[..end].ends_with("i.e") {
+            return &text[..end];
+        }
+        from = end + 2;
+    }
+    text.trim_end_matches('.')
 }
 
 /// The name of the type whose keyword failed, e.g. `Duration`, from the last `$ref`.

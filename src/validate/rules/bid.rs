@@ -112,10 +112,16 @@ fn bid_route(cx: &mut Context<'_>) {
         .flatten()
         .any(|s| s.forms.iter().any(|f| BID_FORMS.contains(&f.as_str())));
     if !step_uses_bid {
+        // Point at the user's own text: their concern, or their steps if the concern is built in.
+        let concern_pointer = format!("/concerns/{index}/bid_situations");
+        let (pointer, whose) = match cx.builtin_section(&concern_pointer) {
+            Some(_) => ("/steps".to_owned(), "built-in concern"),
+            None => (concern_pointer, "concern"),
+        };
         cx.error(
             "bid-unreachable",
-            &format!("/concerns/{index}/bid_situations"),
-            format!("concern `{}` may need a BID, but no case management step uses the BID forms", concern.id),
+            &pointer,
+            format!("{whose} `{}` may need a BID, but no case management step uses the BID forms", concern.id),
             "add `bid_report` and `bid_panel_decision` to the `forms` of the step that launches BIDs (usually `implementation`)",
         );
     }

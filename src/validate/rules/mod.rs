@@ -13,7 +13,7 @@ mod timeframes;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub use texts::for_each_text;
 
@@ -31,6 +31,8 @@ pub struct Context<'a> {
     /// Sections filled from the built-in defaults, as JSON pointers.
     pub defaulted: &'a [&'static str],
     pub diagnostics: Vec<Diagnostic>,
+    /// Broken references from built-in sections: (section, kind, where defined) → ids.
+    builtin_refs: BTreeMap<(&'static str, &'static str, &'static str), BTreeSet<String>>,
 }
 
 impl Context<'_> {
@@ -68,16 +70,33 @@ impl Context<'_> {
         );
     }
 
+    /// The built-in section `pointer` lies in, if the configuration took it from the defaults.
+    pub fn builtin_section(&self, pointer: &str) -> Option<&'static str> {
+        self.defaulted
+            .iter()
+            .copied()
+            .find(|d| pointer == *d || pointer.starts_with(&format!("{d}/")))
+    }
+
     /// Reports `id` at `pointer` unless it is one of `known`, suggesting the closest.
+    /// References from built-in sections are gathered and reported once per section at
+    /// the user's own definitions (the user cannot edit the defaults).
     pub fn reference(
         &mut self,
-        what: &str,
+        what: &'static str,
         id: &str,
         known: &IdSet,
         pointer: &str,
-        define_where: &str,
+        define_where: &'static str,
     ) {
         if known.contains(id) {
+            return;
+        }
+        if let Some(section) = self.builtin_section(pointer) {
+            self.builtin_refs
+                .entry((section, what, define_where))
+                .or_default()
+                .insert(id.to_owned());
             return;
         }
         let help = match did_you_mean(id, known.iter()) {
@@ -96,6 +115,29 @@ impl Context<'_> {
             format!("unknown {what} `{id}`"),
             help,
         );
+    }
+
+    /// One diagnostic per built-in section whose references the configuration broke.
+    fn report_builtin_refs(&mut self) {
+        let gathered = std::mem::take(&mut self.builtin_refs);
+        for ((section, what, define_where), ids) in gathered {
+            let list = ids
+                .iter()
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let target = define_where
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .replace('.', "/");
+            let pointer = format!("/{target}");
+            self.error(
+                "unknown-reference",
+                &pointer,
+                format!("the built-in `{}` refer to {what} {list}, which this configuration does not define", &section[1..]),
+                format!("define {list} in {define_where} as well, or define your own `{}`", &section[1..]),
+            );
+        }
     }
 }
 
@@ -146,10 +188,12 @@ pub fn check_rules(
         map,
         defaulted,
         diagnostics: Vec::new(),
+        builtin_refs: BTreeMap::new(),
     };
     identity::check(&mut cx);
     codes::check(&mut cx);
     references::check(&mut cx);
+    cx.report_builtin_refs();
     timeframes::check(&mut cx);
     consent::check(&mut cx);
     bid::check(&mut cx);

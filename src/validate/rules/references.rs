@@ -46,11 +46,25 @@ struct Refs<'c, 'a> {
 }
 
 impl Refs<'_, '_> {
-    fn one(&mut self, what: &str, id: &str, set: &IdSet, pointer: &str, define_where: &str) {
+    fn one(
+        &mut self,
+        what: &'static str,
+        id: &str,
+        set: &IdSet,
+        pointer: &str,
+        define_where: &'static str,
+    ) {
         self.cx.reference(what, id, set, pointer, define_where);
     }
 
-    fn each(&mut self, what: &str, ids: &[Id], set: &IdSet, pointer: &str, define_where: &str) {
+    fn each(
+        &mut self,
+        what: &'static str,
+        ids: &[Id],
+        set: &IdSet,
+        pointer: &str,
+        define_where: &'static str,
+    ) {
         for (i, id) in ids.iter().enumerate() {
             self.one(
                 what,
@@ -315,20 +329,20 @@ impl Refs<'_, '_> {
                 continue;
             };
             let p = format!("/languages/{i}/fallback");
-            if fallback == &language.tag {
-                self.cx.error(
-                    "fallback-cycle",
-                    &p,
-                    format!("`{}` falls back on itself", language.tag),
-                    "name another configured language, or remove `fallback`",
-                );
-            } else {
+            if !self.known.languages.contains(fallback.as_str()) {
                 self.one(
                     "language",
                     fallback.as_str(),
                     &self.known.languages,
                     &p,
                     define,
+                );
+            } else if let Some(cycle) = fallback_cycle(c, language.tag.as_str()) {
+                self.cx.error(
+                    "fallback-cycle",
+                    &p,
+                    format!("the fallbacks of `{}` go round in a circle: {cycle}", language.tag),
+                    "a chain of fallbacks must end in a language without `fallback` (usually the default language)",
                 );
             }
         }
@@ -352,6 +366,31 @@ impl Refs<'_, '_> {
             }
         }
     }
+}
+
+/// The circle of fallbacks starting at `start`, written `a → b → a`, if there is one.
+fn fallback_cycle(config: &crate::config::Config, start: &str) -> Option<String> {
+    let mut path = vec![start];
+    let mut current = start;
+    while let Some(next) = config
+        .languages
+        .iter()
+        .find(|l| l.tag.as_str() == current)?
+        .fallback
+        .as_ref()
+    {
+        let next = next.as_str();
+        if next == start {
+            path.push(next);
+            return Some(path.join(" → "));
+        }
+        if path.contains(&next) {
+            return None; // a circle further on: reported for the languages in it
+        }
+        path.push(next);
+        current = next;
+    }
+    None
 }
 
 #[cfg(test)]

@@ -134,6 +134,24 @@ pub fn check(cx: &mut Context<'_>) {
     });
 
     for (pointer, missing) in missing_user {
+        let empty = cx.document.pointer(&pointer).is_some_and(|v| match v {
+            Value::String(s) => s.trim().is_empty(),
+            Value::Object(m) => {
+                m.is_empty()
+                    || m.values()
+                        .all(|t| t.as_str().is_some_and(|s| s.trim().is_empty()))
+            }
+            _ => false,
+        });
+        if empty {
+            cx.error(
+                "empty-text",
+                &pointer,
+                "this text is empty",
+                "write the text, in every configured language",
+            );
+            continue;
+        }
         let list = missing
             .iter()
             .map(|l| format!("`{l}`"))
