@@ -445,4 +445,60 @@ mod tests {
                 .any(|d| d.code == "fallback-cycle")
         );
     }
+
+    #[test]
+    fn longer_fallback_circles_are_found() {
+        let french = "[[languages]]\ntag = \"fr\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Français\"\nfallback = \"en\"\n";
+        let circle = format!("{MINIMAL}\n{french}").replace(
+            "name = \"English\"",
+            "name = \"English\"\nfallback = \"fr\"",
+        );
+        let found = diagnostics_for(&circle);
+        assert_eq!(
+            found.iter().filter(|d| d.code == "fallback-cycle").count(),
+            2,
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn built_in_sections_with_broken_references_are_reported_once() {
+        let two_levels = "[[risk_levels]]\nid = \"high\"\nlabel = \"High\"\nfirst_response = \"24h\"\nassessment_due = \"3d\"\ncase_plan_due = \"3d\"\nfollow_up_every = \"1w\"\n\
+            [[risk_levels]]\nid = \"low\"\nlabel = \"Low\"\nfirst_response = \"1w\"\nassessment_due = \"2w\"\ncase_plan_due = \"2w\"\nfollow_up_every = \"1mo\"\n";
+        let found = diagnostics_for(&format!("{MINIMAL}\n{two_levels}"));
+        let refs: Vec<_> = found
+            .iter()
+            .filter(|d| d.code == "unknown-reference")
+            .collect();
+        assert_eq!(refs.len(), 1, "{refs:#?}");
+        assert!(
+            refs[0].message.contains("built-in `concerns`"),
+            "{}",
+            refs[0].message
+        );
+        let message = &refs[0].message;
+        assert!(message.contains("`medium`"), "{message}");
+        assert!(
+            !message.contains("`high`") && !message.contains("`low`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_built_in_concern_without_a_bid_step_points_at_the_users_steps() {
+        let roles = "[[roles]]\nid = \"caseworker\"\nlabel = \"Caseworker\"\n";
+        let step = "[[steps]]\nid = \"identification\"\nlabel = \"Identification\"\nresponsible = [\"caseworker\"]\nforms = [\"registration_intake\"]\n";
+        let text = format!("{MINIMAL}\n{roles}{step}");
+        let found = diagnostics_for(&text);
+        let d = found
+            .iter()
+            .find(|d| d.code == "bid-unreachable")
+            .expect("reported");
+        assert!(d.message.starts_with("built-in concern"), "{}", d.message);
+        assert_eq!(
+            d.location.as_ref().map(|l| l.file),
+            Some(0),
+            "points into the user's file"
+        );
+    }
 }

@@ -275,4 +275,12 @@ mod tests {
         );
         assert!(codes_for(&text).contains(&"unconfigured-language"));
     }
+
+    #[test]
+    fn an_empty_text_is_called_empty() {
+        let text = MINIMAL.replace("title = \"Child protection SOP\"", "title = \"  \"");
+        let found = diagnostics_for(&text);
+        assert!(found.iter().any(|d| d.code == "empty-text"), "{found:#?}");
+        assert!(!found.iter().any(|d| d.code == "missing-translation"));
+    }
 }
