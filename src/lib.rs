@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod forms;
 pub mod init;
 pub mod library;
 pub mod output;
@@ -34,6 +35,8 @@ pub struct Checked {
     pub config: Option<Config>,
     /// The configuration document (defaults applied) and where it came from.
     pub source: Option<LoadedSource>,
+    /// The forms the configuration produces, resolved (when the configuration was read).
+    pub forms: Option<forms::resolve::FormSet>,
     /// The main file could not be read at all (missing, unreadable, a directory).
     pub io_failure: bool,
 }
@@ -41,6 +44,19 @@ pub struct Checked {
 impl Checked {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Resolves the checked configuration into the pack renderers read. `None` when the
+    /// configuration could not be read; an error only for a defect of bipgen.
+    pub fn resolve(&self, config_file: &str) -> Option<Result<pack::Pack, String>> {
+        let (source, forms) = (self.source.as_ref()?, self.forms.clone()?);
+        self.config.as_ref()?;
+        Some(pack::resolve(
+            &source.document,
+            forms,
+            config_file.to_owned(),
+            source.sha256.clone(),
+        ))
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -58,6 +74,7 @@ pub fn check(path: &Path) -> Checked {
                 diagnostics: failure.diagnostics,
                 config: None,
                 source: None,
+                forms: None,
                 io_failure: failure.io,
             };
         }
@@ -68,6 +85,7 @@ pub fn check(path: &Path) -> Checked {
         diagnostics,
         config: None,
         source: Some(loaded),
+        forms: None,
         io_failure: false,
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -92,6 +110,9 @@ pub fn check(path: &Path) -> Checked {
             return failed(loaded, diagnostics);
         }
     };
+    let (form_diagnostics, forms) =
+        forms::resolve::check_forms(&config, &loaded.map, &mut loaded.sources);
+    diagnostics.extend(form_diagnostics);
     diagnostics.extend(validate::rules::check_rules(
         &config,
         &loaded.document,
@@ -104,6 +125,7 @@ pub fn check(path: &Path) -> Checked {
         diagnostics,
         config: Some(config),
         source: Some(loaded),
+        forms: Some(forms),
         io_failure: false,
     }
 }
@@ -174,23 +196,21 @@ pub fn build(
     if options.deny_warnings && checked.warnings().next().is_some() {
         return (checked, Err(BuildError::Warnings));
     }
-    let Some(source) = checked.source.as_ref() else {
-        return (checked, Err(BuildError::Invalid));
-    };
     progress("resolving");
     let file_name = config_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let pack = match pack::resolve(&source.document, file_name, source.sha256.clone()) {
-        Ok(pack) => pack,
-        Err(message) => {
+    let pack = match checked.resolve(&file_name) {
+        Some(Ok(pack)) => pack,
+        Some(Err(message)) => {
             let error = render::RenderError {
                 renderer: "resolve",
                 message,
             };
             return (checked, Err(error.into()));
         }
+        None => return (checked, Err(BuildError::Invalid)),
     };
 
     let mut outputs: Vec<Output> = Vec::new();

@@ -61,8 +61,14 @@ enum Command {
         report: ReportArgs,
     },
     /// Print the JSON Schema of the configuration (for editors and other tools)
-    #[command(after_help = "Example:\n  bipgen schema > country-config.schema.json")]
-    Schema,
+    #[command(
+        after_help = "Examples:\n  bipgen schema > country-config.schema.json\n  bipgen schema --form > form-definition.schema.json"
+    )]
+    Schema {
+        /// Print the schema of a canonical form definition instead
+        #[arg(long)]
+        form: bool,
+    },
     /// Write a commented starter configuration that passes `bipgen check`
     #[command(
         after_help = "Example:\n  bipgen init countries/chad --country TD --languages fr,ar,en\n\nThe first language is the default. Writes country.toml and country-config.schema.json."
@@ -80,9 +86,42 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// List the forms, or show one form's questions
+    #[command(subcommand)]
+    Forms(FormsCommand),
     /// Print shell completions
     #[command(after_help = "Example:\n  bipgen completions bash > /etc/bash_completion.d/bipgen")]
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Subcommand)]
+enum FormsCommand {
+    /// List the forms: the built-in library, or those a configuration produces
+    #[command(
+        after_help = "Examples:\n  bipgen forms list\n  bipgen forms list --config examples/chad/country.toml"
+    )]
+    List {
+        /// Show the forms as this configuration tailors them
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Language of the titles
+        #[arg(long)]
+        lang: Option<String>,
+    },
+    /// Show one form's sections, questions, conditions and options
+    #[command(
+        after_help = "Examples:\n  bipgen forms show bia_short\n  bipgen forms show bia_short --config examples/chad/country.toml --lang ar"
+    )]
+    Show {
+        /// Form id, e.g. bia_short
+        id: String,
+        /// Show the form as this configuration tailors it
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Language of the labels
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -122,8 +161,12 @@ fn main() -> ExitCode {
             quiet,
             report,
         } => build(&config, &out, force, quiet, &report),
-        Command::Schema => {
-            print!("{}", bipgen::config::schema::config_schema_text());
+        Command::Schema { form } => {
+            if form {
+                print!("{}", bipgen::forms::form_definition_schema_text());
+            } else {
+                print!("{}", bipgen::config::schema::config_schema_text());
+            }
             ExitCode::SUCCESS
         }
         Command::Init {
@@ -132,6 +175,7 @@ fn main() -> ExitCode {
             languages,
             force,
         } => init(&dir, &country, &languages, force),
+        Command::Forms(command) => forms(command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "bipgen", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -365,5 +409,73 @@ impl Progress {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+fn forms(command: FormsCommand) -> ExitCode {
+    let (config, lang) = match &command {
+        FormsCommand::List { config, lang } | FormsCommand::Show { config, lang, .. } => {
+            (config, lang)
+        }
+    };
+    // With a configuration: its tailored forms and its lists; without: the library.
+    let (forms, choices, default_language) = match config {
+        Some(path) => {
+            let checked = bipgen::check(path);
+            let Some(set) = checked.forms.clone().filter(|_| !checked.has_errors()) else {
+                eprint!(
+                    "{}",
+                    render_human(
+                        &checked.diagnostics,
+                        &checked.sources,
+                        std::io::stderr().is_terminal()
+                    )
+                );
+                eprintln!("{}: has errors; fix them to see its forms", path.display());
+                return exit_for(&checked, false);
+            };
+            let language = checked
+                .config
+                .as_ref()
+                .map(|c| c.default_language.to_string())
+                .unwrap_or_else(|| "en".into());
+            (set.forms, set.choices, language)
+        }
+        None => {
+            let library = &*bipgen::forms::library::LIBRARY;
+            let forms = library.forms.iter().map(|f| f.form.clone()).collect();
+            let choices = library
+                .lists
+                .iter()
+                .map(|l| (l.list.id.clone(), l.list.clone()))
+                .collect();
+            (forms, choices, "en".to_owned())
+        }
+    };
+    let language = lang.clone().unwrap_or(default_language);
+    match command {
+        FormsCommand::List { .. } => {
+            let refs: Vec<_> = forms.iter().collect();
+            print!("{}", bipgen::forms::outline::list(&refs, &language));
+            ExitCode::SUCCESS
+        }
+        FormsCommand::Show { id, .. } => match forms.iter().find(|f| f.id.as_str() == id) {
+            Some(form) => {
+                print!(
+                    "{}",
+                    bipgen::forms::outline::show(form, &choices, &language)
+                );
+                ExitCode::SUCCESS
+            }
+            None => {
+                let ids: Vec<&str> = forms.iter().map(|f| f.id.as_str()).collect();
+                eprintln!("error: no form `{id}`");
+                match bipgen::diagnostic::did_you_mean(&id, ids.iter().copied()) {
+                    Some(s) => eprintln!("help: did you mean `{s}`?"),
+                    None => eprintln!("help: the forms are: {}", ids.join(", ")),
+                }
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
     }
 }

@@ -17,3 +17,16 @@ fn schema_is_valid_against_the_2020_12_meta_schema() {
     let schema = bipgen::config::schema::config_schema();
     assert!(jsonschema::meta::is_valid(&schema));
 }
+
+#[test]
+fn committed_form_schema_matches_the_code() {
+    let committed =
+        std::fs::read_to_string("schemas/form-definition.schema.json").expect("committed schema");
+    assert!(
+        committed == bipgen::forms::form_definition_schema_text(),
+        "schemas/form-definition.schema.json is out of date: run `cargo run -- schema --form > schemas/form-definition.schema.json`"
+    );
+    assert!(jsonschema::meta::is_valid(
+        &bipgen::forms::form_definition_schema()
+    ));
+}

@@ -84,6 +84,12 @@ string_type!(
     }
 );
 
+impl std::borrow::Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl Id {
     /// Builds an id from a literal known to be valid (built-in defaults).
     pub fn from_static(s: &'static str) -> Self {

@@ -33,7 +33,7 @@ pub fn config_schema_text() -> String {
 
 /// TOML has no null: optional keys are simply left out. Removing the `null` alternatives
 /// schemars adds for `Option` keeps editor hints and validation messages to the point.
-fn strip_null(value: &mut Value) {
+pub(crate) fn strip_null(value: &mut Value) {
     match value {
         Value::Object(map) => {
             if let Some(Value::Array(any_of)) = map.get("anyOf") {

@@ -12,12 +12,17 @@ use serde_json::Value;
 pub use staffing::{AreaNeeds, StaffingNeeds, compute_staffing};
 
 use crate::config::{Config, Language, Text};
+use crate::forms::resolve::{FormSet, form_texts_mut};
 use crate::validate::rules::for_each_text;
 
 /// The fully resolved model of one country's BIP pack.
 #[derive(Debug, Clone, Serialize)]
 pub struct Pack {
     pub config: Config,
+    /// The forms produced, tailored, texts in the configured languages only (written
+    /// out by their own renderers, not in the resolved configuration).
+    #[serde(skip)]
+    pub forms: FormSet,
     pub staffing: StaffingNeeds,
     /// Per language: how many texts are written, stand in from a fallback, or are missing.
     pub translations: BTreeMap<String, Completeness>,
@@ -82,6 +87,7 @@ impl Pack {
 /// written in, so renderers never meet a stray language or a bare string.
 pub fn resolve(
     document: &Value,
+    mut forms: FormSet,
     config_file: String,
     config_sha256: String,
 ) -> Result<Pack, String> {
@@ -111,8 +117,19 @@ pub fn resolve(
     let translations = completeness(&raw, &document);
     let config: Config = serde_json::from_value(document).map_err(|e| e.to_string())?;
     let staffing = compute_staffing(&config);
+    for form in &mut forms.forms {
+        for text in form_texts_mut(form) {
+            normalise_text(text, &default_language, &configured);
+        }
+    }
+    for list in forms.choices.values_mut() {
+        for option in &mut list.options {
+            normalise_text(&mut option.label, &default_language, &configured);
+        }
+    }
     Ok(Pack {
         config,
+        forms,
         staffing,
         translations,
         config_file,
@@ -152,6 +169,22 @@ fn completeness(config: &Config, document: &Value) -> BTreeMap<String, Completen
     out
 }
 
+/// Keeps only the configured languages of a text; a plain string becomes the default
+/// language's entry.
+fn normalise_text(text: &mut Text, default_language: &str, configured: &[String]) {
+    let map = match text {
+        Text::Plain(s) => [(default_language.to_owned(), s.clone())]
+            .into_iter()
+            .collect(),
+        Text::Localised(map) => map
+            .iter()
+            .filter(|(k, _)| configured.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    };
+    *text = Text::Localised(map);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,12 +193,10 @@ mod tests {
     fn pack_of(text: &str) -> Pack {
         let checked = checked(text);
         assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
-        resolve(
-            &checked.source.expect("loaded").document,
-            "country.toml".into(),
-            String::new(),
-        )
-        .expect("resolves")
+        checked
+            .resolve("country.toml")
+            .expect("valid")
+            .expect("resolves")
     }
 
     #[test]

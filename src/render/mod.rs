@@ -1,7 +1,13 @@
 //! Stage 4, render: each output kind is a pure function of the `Pack`, returning files as
 //! bytes. Nothing here touches the disk; the write stage does.
 
+mod definition;
+mod record_schema;
 mod resolved;
+mod xlsform;
+
+pub use record_schema::record_schema;
+pub use xlsform::{column_language, form_version};
 
 use serde::Serialize;
 
@@ -24,12 +30,18 @@ pub struct Output {
 #[serde(rename_all = "kebab-case")]
 pub enum OutputKind {
     ResolvedConfig,
+    FormDefinition,
+    RecordSchema,
+    XlsForm,
 }
 
 impl OutputKind {
     pub fn describe(self) -> &'static str {
         match self {
             OutputKind::ResolvedConfig => "resolved configuration",
+            OutputKind::FormDefinition => "form definitions",
+            OutputKind::RecordSchema => "record JSON Schemas",
+            OutputKind::XlsForm => "XLSForms",
         }
     }
 }
@@ -49,5 +61,23 @@ pub struct RenderError {
 
 /// Every renderer bipgen has, in output order.
 pub fn renderers() -> Vec<Box<dyn Renderer>> {
-    vec![Box::new(resolved::ResolvedConfig)]
+    vec![
+        Box::new(resolved::ResolvedConfig),
+        Box::new(definition::Definitions),
+        Box::new(record_schema::RecordSchemas),
+        Box::new(xlsform::XlsForms),
+    ]
+}
+
+/// Pretty JSON with a final newline, the form of every JSON file bipgen writes.
+pub(crate) fn to_json_bytes(
+    value: &impl Serialize,
+    renderer: &'static str,
+) -> Result<Vec<u8>, RenderError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| RenderError {
+        renderer,
+        message: e.to_string(),
+    })?;
+    bytes.push(b'\n');
+    Ok(bytes)
 }

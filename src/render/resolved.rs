@@ -2,7 +2,7 @@
 //! figures (staffing needs, translation completeness), for developers and reviewers who
 //! want to see exactly what the documents are generated from.
 
-use super::{Output, OutputKind, RenderError, Renderer};
+use super::{Output, OutputKind, RenderError, Renderer, to_json_bytes};
 use crate::pack::Pack;
 
 pub struct ResolvedConfig;
@@ -13,11 +13,7 @@ impl Renderer for ResolvedConfig {
     }
 
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
-        let mut bytes = serde_json::to_vec_pretty(pack).map_err(|e| RenderError {
-            renderer: self.name(),
-            message: e.to_string(),
-        })?;
-        bytes.push(b'\n');
+        let bytes = to_json_bytes(pack, self.name())?;
         Ok(vec![Output {
             path: "config/resolved.json".into(),
             kind: OutputKind::ResolvedConfig,

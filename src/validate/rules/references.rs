@@ -3,7 +3,8 @@
 
 use super::{Context, IdSet};
 use crate::config::Id;
-use crate::library::forms::BUILTIN_FORMS;
+use crate::forms::library::LIBRARY;
+use crate::forms::resolve::all_fields;
 
 /// The sets of ids references may point to.
 struct Known {
@@ -28,7 +29,7 @@ pub fn check(cx: &mut Context<'_>) {
         concerns: IdSet::of(c.concerns.iter().flatten().map(|r| &r.id)),
         services: IdSet::of(c.services.iter().map(|s| &s.id)),
         situations: IdSet::of(c.bid.situations.iter().flatten().map(|s| &s.id)),
-        forms: IdSet::of_str(BUILTIN_FORMS.iter().copied()),
+        forms: IdSet::of_str(LIBRARY.form_ids()),
         languages: IdSet::of_str(c.languages.iter().map(|l| l.tag.as_str())),
     };
     let mut r = Refs { cx, known: &known };
@@ -286,6 +287,16 @@ impl Refs<'_, '_> {
                     &q,
                     "the form library",
                 );
+                if let Some(builtin) = LIBRARY.form(field.form.as_str()) {
+                    let fields = IdSet::of(all_fields(&builtin.form).into_iter().map(|f| &f.id));
+                    self.one(
+                        "field",
+                        field.field.as_str(),
+                        &fields,
+                        &q,
+                        "the form (see `bipgen forms show`)",
+                    );
+                }
             }
         }
         if let Some(selected) = &c.forms.selected {

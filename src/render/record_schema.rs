@@ -1,0 +1,305 @@
+//! `schemas/<form>.schema.json`: JSON Schema 2020-12 of one filled record of a form.
+//!
+//! Groups are flattened (field ids are unique in a form); repeats are arrays of objects.
+//! Yes/no answers are `"yes"` / `"no"` and choices are option ids, as in XLSForm, so a
+//! record exported from ODK or KoboToolbox has the same shape. A required field that
+//! depends on a condition is required through `if`/`then` when the condition can be said
+//! in JSON Schema; otherwise the condition is kept in `x-required-when` for the consumer.
+
+use serde_json::{Map, Value, json};
+
+use super::{Output, OutputKind, RenderError, Renderer, to_json_bytes};
+use crate::config::Text;
+use crate::forms::expr::{self, BinaryOp, Expr, ExprKind, Function};
+use crate::forms::model::{ChoiceIndex, Field, FieldType, FormDefinition};
+use crate::pack::Pack;
+
+pub struct RecordSchemas;
+
+/// Base of the `$id` of record schemas.
+pub const RECORD_SCHEMA_BASE: &str = "https://bipgen.org/schemas/records";
+
+impl Renderer for RecordSchemas {
+    fn name(&self) -> &'static str {
+        "record schemas"
+    }
+
+    fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
+        pack.forms
+            .forms
+            .iter()
+            .map(|form| {
+                let schema = record_schema(form, pack);
+                Ok(Output {
+                    path: format!("schemas/{}.schema.json", form.id),
+                    kind: OutputKind::RecordSchema,
+                    form: Some(form.id.to_string()),
+                    languages: pack.languages().iter().map(|l| l.tag.to_string()).collect(),
+                    bytes: to_json_bytes(&schema, self.name())?,
+                })
+            })
+            .collect()
+    }
+}
+
+struct Context<'a> {
+    pack: &'a Pack,
+    form: &'a FormDefinition,
+    default_language: &'a str,
+}
+
+impl Context<'_> {
+    fn title(&self, text: &Text) -> String {
+        self.pack
+            .text(text, self.default_language)
+            .map(|s| s.text.to_owned())
+            .unwrap_or_default()
+    }
+
+    /// `{ "en": "…", "fr": "…" }` in the configured languages.
+    fn labels(&self, text: &Text) -> Value {
+        let map: Map<String, Value> = self
+            .pack
+            .languages()
+            .iter()
+            .filter_map(|l| {
+                Some((
+                    l.tag.to_string(),
+                    Value::String(self.pack.text(text, l.tag.as_str())?.text.to_owned()),
+                ))
+            })
+            .collect();
+        Value::Object(map)
+    }
+
+    fn choices(&self) -> &ChoiceIndex {
+        &self.pack.forms.choices
+    }
+}
+
+pub fn record_schema(form: &FormDefinition, pack: &Pack) -> Value {
+    let cx = Context {
+        pack,
+        form,
+        default_language: pack.config.default_language.as_str(),
+    };
+    let sop = &pack.config.sop;
+    let mut object = ObjectSchema::default();
+    for section in &form.sections {
+        let condition = section.relevant.as_deref();
+        for field in &section.fields {
+            object.add(&cx, field, condition);
+        }
+    }
+    let mut schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": format!("{RECORD_SCHEMA_BASE}/{}/{}.schema.json", sop.country.as_str().to_ascii_lowercase(), form.id),
+        "title": cx.title(&form.title),
+        "description": cx.title(&form.purpose),
+        "x-form": form.id.as_str(),
+        "x-form-version": form.version.to_string(),
+        "x-sop-version": sop.version.to_string(),
+        "x-labels": cx.labels(&form.title),
+    });
+    object.finish(&mut schema);
+    schema
+}
+
+/// The properties of one record object (the form, or a repeat's row).
+#[derive(Default)]
+struct ObjectSchema {
+    properties: Map<String, Value>,
+    required: Vec<String>,
+    conditional: Vec<Value>,
+}
+
+impl ObjectSchema {
+    fn add(&mut self, cx: &Context<'_>, field: &Field, inherited: Option<&str>) {
+        let condition = match (inherited, field.relevant.as_deref()) {
+            (Some(a), Some(b)) => Some(format!("({a}) and ({b})")),
+            (Some(a), None) => Some(a.to_owned()),
+            (None, Some(b)) => Some(b.to_owned()),
+            (None, None) => None,
+        };
+        match field.kind {
+            FieldType::Note => return,
+            FieldType::Group => {
+                for child in &field.fields {
+                    self.add(cx, child, condition.as_deref());
+                }
+                return;
+            }
+            _ => {}
+        }
+        let id = field.id.to_string();
+        let mut property = value_schema(cx, field);
+        let annotations = property.as_object_mut().expect("value schemas are objects");
+        annotations.insert("title".into(), cx.title(&field.label).into());
+        if let Some(hint) = &field.hint {
+            annotations.insert("description".into(), cx.title(hint).into());
+        }
+        annotations.insert("x-labels".into(), cx.labels(&field.label));
+        annotations.insert(
+            "x-sensitivity".into(),
+            serde_json::to_value(field.sensitivity).unwrap_or_default(),
+        );
+        annotations.insert("x-cross-border".into(), field.cross_border.into());
+        if field.core {
+            annotations.insert("x-core".into(), true.into());
+        }
+        if let Some(relevant) = &condition {
+            annotations.insert("x-relevant".into(), relevant.clone().into());
+        }
+        if let Some(constraint) = &field.constraint {
+            annotations.insert("x-constraint".into(), constraint.clone().into());
+        }
+        if field.required {
+            match &condition {
+                None => self.required.push(id.clone()),
+                Some(source) => {
+                    let expressed = expr::parse(source)
+                        .ok()
+                        .and_then(|e| condition_schema(&e, cx));
+                    match expressed {
+                        Some(when) => self
+                            .conditional
+                            .push(json!({ "if": when, "then": { "required": [id] } })),
+                        None => {
+                            annotations.insert("x-required-when".into(), source.clone().into());
+                        }
+                    }
+                }
+            }
+        }
+        self.properties.insert(id, property);
+    }
+
+    fn finish(self, schema: &mut Value) {
+        let object = schema.as_object_mut().expect("an object schema");
+        object.insert("type".into(), "object".into());
+        object.insert("properties".into(), Value::Object(self.properties));
+        if !self.required.is_empty() {
+            object.insert("required".into(), self.required.into());
+        }
+        object.insert("additionalProperties".into(), false.into());
+        if !self.conditional.is_empty() {
+            object.insert("allOf".into(), self.conditional.into());
+        }
+    }
+}
+
+fn value_schema(cx: &Context<'_>, field: &Field) -> Value {
+    let options = |field: &Field| -> Value {
+        let list = field.choices.as_ref().and_then(|id| cx.choices().get(id));
+        let one_of: Vec<Value> = list
+            .map(|l| l.options.iter().map(|o| json!({ "const": o.id.as_str(), "title": cx.title(&o.label), "x-labels": cx.labels(&o.label) })).collect())
+            .unwrap_or_default();
+        json!({ "type": "string", "oneOf": one_of })
+    };
+    match field.kind {
+        FieldType::Text | FieldType::LongText => json!({ "type": "string" }),
+        FieldType::Integer => json!({ "type": "integer" }),
+        FieldType::Decimal => json!({ "type": "number" }),
+        FieldType::Date => json!({ "type": "string", "format": "date" }),
+        FieldType::YesNo => json!({ "type": "string", "enum": ["yes", "no"] }),
+        FieldType::SingleChoice => options(field),
+        FieldType::MultipleChoice => {
+            json!({ "type": "array", "items": options(field), "uniqueItems": true })
+        }
+        FieldType::Signature => json!({
+            "type": "object",
+            "properties": {
+                "name": { "type": "string", "title": "Name of the person signing" },
+                "date": { "type": "string", "format": "date" },
+                "method": { "type": "string", "enum": ["signature", "thumbprint", "oral_witnessed"] }
+            },
+            "required": ["name", "date"],
+            "additionalProperties": false
+        }),
+        FieldType::Repeat => {
+            let mut row = ObjectSchema::default();
+            for child in &field.fields {
+                row.add(cx, child, None);
+            }
+            let mut items = json!({});
+            row.finish(&mut items);
+            let mut schema = json!({ "type": "array", "items": items });
+            if let Some(rows) = field.rows {
+                schema["x-printed-rows"] = rows.into();
+            }
+            schema
+        }
+        FieldType::Note | FieldType::Group => json!({}),
+    }
+}
+
+/// A JSON Schema that holds exactly when the condition holds, for the conditions that
+/// JSON Schema can state (equality with options, `selected`, `filled`, comparisons with
+/// numbers, and `and` / `or` / `not` of those). `None` otherwise.
+fn condition_schema(e: &Expr, cx: &Context<'_>) -> Option<Value> {
+    let multiple = |id: &str| {
+        crate::forms::resolve::all_fields(cx.form)
+            .into_iter()
+            .any(|f| f.id.as_str() == id && f.kind == FieldType::MultipleChoice)
+    };
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::And, l, r) => {
+            Some(json!({ "allOf": [condition_schema(l, cx)?, condition_schema(r, cx)?] }))
+        }
+        ExprKind::Binary(BinaryOp::Or, l, r) => {
+            Some(json!({ "anyOf": [condition_schema(l, cx)?, condition_schema(r, cx)?] }))
+        }
+        ExprKind::Not(inner) => Some(json!({ "not": condition_schema(inner, cx)? })),
+        ExprKind::Call(Function::Filled, args) => match &args[0].kind {
+            ExprKind::Field(id) => Some(json!({ "required": [id] })),
+            _ => None,
+        },
+        ExprKind::Call(Function::Selected, args) => match (&args[0].kind, &args[1].kind) {
+            (ExprKind::Field(id), ExprKind::Str(option)) if multiple(id) => Some(
+                json!({ "required": [id], "properties": { id.clone(): { "contains": { "const": option } } } }),
+            ),
+            (ExprKind::Field(id), ExprKind::Str(option)) => {
+                Some(json!({ "required": [id], "properties": { id.clone(): { "const": option } } }))
+            }
+            _ => None,
+        },
+        ExprKind::Binary(op, l, r) => {
+            let (id, literal, flipped) = match (&l.kind, &r.kind) {
+                (ExprKind::Field(id), lit @ (ExprKind::Str(_) | ExprKind::Number(_))) => {
+                    (id, lit, false)
+                }
+                (lit @ (ExprKind::Str(_) | ExprKind::Number(_)), ExprKind::Field(id)) => {
+                    (id, lit, true)
+                }
+                _ => return None,
+            };
+            let value = match literal {
+                ExprKind::Str(s) => Value::String(s.clone()),
+                ExprKind::Number(n) => json!(n),
+                _ => return None,
+            };
+            let op = if flipped { flip(*op) } else { *op };
+            let keyword = match (op, literal) {
+                (BinaryOp::Eq, _) => json!({ "const": value }),
+                (BinaryOp::Ne, _) => json!({ "not": { "const": value } }),
+                (BinaryOp::Lt, ExprKind::Number(_)) => json!({ "exclusiveMaximum": value }),
+                (BinaryOp::Le, ExprKind::Number(_)) => json!({ "maximum": value }),
+                (BinaryOp::Gt, ExprKind::Number(_)) => json!({ "exclusiveMinimum": value }),
+                (BinaryOp::Ge, ExprKind::Number(_)) => json!({ "minimum": value }),
+                _ => return None,
+            };
+            Some(json!({ "required": [id], "properties": { id.clone(): keyword } }))
+        }
+        _ => None,
+    }
+}
+
+fn flip(op: BinaryOp) -> BinaryOp {
+    match op {
+        BinaryOp::Lt => BinaryOp::Gt,
+        BinaryOp::Le => BinaryOp::Ge,
+        BinaryOp::Gt => BinaryOp::Lt,
+        BinaryOp::Ge => BinaryOp::Le,
+        other => other,
+    }
+}
