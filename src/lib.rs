@@ -118,6 +118,7 @@ pub fn check(path: &Path) -> Checked {
         &loaded.document,
         &loaded.map,
         &defaulted,
+        &loaded.root_dir,
     ));
     diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.file, l.span.start)));
     Checked {

@@ -952,9 +952,12 @@ impl JsonSchema for FieldRef {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Forms {
-    /// Ids of the forms to produce; omit for every form the steps use.
+    /// Ids of the forms to produce; omit for every form of the library.
     #[serde(default)]
     pub selected: Option<Vec<Id>>,
+    /// What every printed form carries in its header.
+    #[serde(default)]
+    pub header: FormHeader,
     /// Paper size of printed forms.
     #[serde(default)]
     pub paper: Paper,
@@ -967,6 +970,31 @@ pub struct Forms {
     /// Per-form tailoring, keyed by form id.
     #[serde(default)]
     pub tailoring: std::collections::BTreeMap<Id, FormTailoring>,
+    /// Changes to the library's choice lists, keyed by list id; a new id makes a new list
+    /// (for added fields).
+    #[serde(default)]
+    pub choices: std::collections::BTreeMap<Id, ListTailoring>,
+}
+
+/// The header of printed forms.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormHeader {
+    /// Agency logos, as paths inside the configuration's folder (PNG, JPEG or SVG), in
+    /// the order they are printed.
+    #[serde(default)]
+    pub logos: Vec<String>,
+}
+
+/// Changes to a choice list.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListTailoring {
+    /// Options added after the library's (or, with `replace = true`, instead of them).
+    pub options: Vec<crate::forms::model::ChoiceOption>,
+    /// Replace the library's options rather than extend them.
+    #[serde(default)]
+    pub replace: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -998,6 +1026,36 @@ pub struct FormTailoring {
     /// New labels for existing fields, keyed by field id.
     #[serde(default)]
     pub relabel: std::collections::BTreeMap<Id, Text>,
+    /// New fields, added to an existing section.
+    #[serde(default)]
+    pub add: Vec<AddedFields>,
+    /// New sections.
+    #[serde(default)]
+    pub add_sections: Vec<AddedSections>,
+}
+
+/// Fields added to a section of a built-in form.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddedFields {
+    /// Id of the section they go in.
+    pub section: Id,
+    /// Id of the field they follow; omit to add them at the end of the section.
+    #[serde(default)]
+    pub after: Option<Id>,
+    /// The fields, written like the library's (see forms/README.md).
+    pub fields: Vec<crate::forms::model::Field>,
+}
+
+/// Sections added to a built-in form.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddedSections {
+    /// Id of the section they follow; omit to add them before the last section (usually
+    /// the signatures).
+    #[serde(default)]
+    pub after: Option<Id>,
+    pub sections: Vec<crate::forms::model::Section>,
 }
 
 /// A key performance indicator.

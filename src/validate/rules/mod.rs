@@ -6,6 +6,7 @@ mod bid;
 mod codes;
 mod consent;
 mod identity;
+mod logos;
 mod references;
 mod texts;
 mod timeframes;
@@ -30,6 +31,8 @@ pub struct Context<'a> {
     pub map: &'a SourceMap,
     /// Sections filled from the built-in defaults, as JSON pointers.
     pub defaulted: &'a [&'static str],
+    /// The configuration's folder: files it names must be inside.
+    pub root_dir: &'a std::path::Path,
     pub diagnostics: Vec<Diagnostic>,
     /// Broken references from built-in sections: (section, kind, where defined) → ids.
     builtin_refs: BTreeMap<(&'static str, &'static str, &'static str), BTreeSet<String>>,
@@ -181,12 +184,14 @@ pub fn check_rules(
     document: &Value,
     map: &SourceMap,
     defaulted: &[&'static str],
+    root_dir: &std::path::Path,
 ) -> Vec<Diagnostic> {
     let mut cx = Context {
         config,
         document,
         map,
         defaulted,
+        root_dir,
         diagnostics: Vec::new(),
         builtin_refs: BTreeMap::new(),
     };
@@ -198,5 +203,6 @@ pub fn check_rules(
     consent::check(&mut cx);
     bid::check(&mut cx);
     texts::check(&mut cx);
+    logos::check(&mut cx);
     cx.diagnostics
 }

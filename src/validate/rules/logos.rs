@@ -1,0 +1,54 @@
+//! Logos printed in form headers: files inside the configuration's folder, in a format
+//! the printed forms can embed.
+
+use super::Context;
+use crate::config::source::resolve_inside;
+
+const FORMATS: &[&str] = &["png", "jpg", "jpeg", "svg"];
+
+pub fn check(cx: &mut Context<'_>) {
+    for (i, logo) in cx.config.forms.header.logos.iter().enumerate() {
+        let pointer = format!("/forms/header/logos/{i}");
+        let extension = std::path::Path::new(logo)
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if !FORMATS.contains(&extension.as_str()) {
+            cx.error(
+                "invalid-value",
+                &pointer,
+                format!("`{logo}` is not a PNG, JPEG or SVG image"),
+                "convert the logo to PNG or SVG",
+            );
+            continue;
+        }
+        match resolve_inside(cx.root_dir, logo) {
+            Err(why) => cx.error(
+                "file-outside-folder",
+                &pointer,
+                format!("cannot use `{logo}`: {why}"),
+                "copy the logo into the configuration's folder, e.g. `logos/unhcr.png`",
+            ),
+            Ok(path) if !path.is_file() => cx.error(
+                "file-not-found",
+                &pointer,
+                format!("`{logo}` does not exist in the configuration's folder"),
+                "logo paths are relative to the folder of the main configuration file",
+            ),
+            Ok(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::validate::rules::test_support::{MINIMAL, codes_for};
+
+    #[test]
+    fn logos_must_be_images_inside_the_folder() {
+        let with = |path: &str| format!("{MINIMAL}\n[forms.header]\nlogos = [\"{path}\"]\n");
+        assert!(codes_for(&with("../../etc/logo.png")).contains(&"file-outside-folder"));
+        assert!(codes_for(&with("logos/missing.png")).contains(&"file-not-found"));
+        assert!(codes_for(&with("logo.exe")).contains(&"invalid-value"));
+    }
+}
