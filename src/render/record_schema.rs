@@ -303,3 +303,92 @@ fn flip(op: BinaryOp) -> BinaryOp {
         other => other,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::validate::rules::test_support::{MINIMAL, checked};
+
+    fn schema_with(fields: &str) -> serde_json::Value {
+        let text = format!(
+            "{MINIMAL}\n[forms]\nselected = [\"bia_short\"]\n[[forms.tailoring.bia_short.add_sections]]\n[[forms.tailoring.bia_short.add_sections.sections]]\nid = \"extra\"\ntitle = \"Extra\"\n{fields}"
+        );
+        let checked = checked(&text);
+        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        let pack = checked.resolve("country.toml").unwrap().unwrap();
+        super::record_schema(pack.forms.form("bia_short").unwrap(), &pack)
+    }
+
+    const FIELD: &str = "[[forms.tailoring.bia_short.add_sections.sections.fields]]\n";
+
+    #[test]
+    fn conditional_requirements_become_if_then() {
+        let fields = format!(
+            "{FIELD}id = \"seen_alone\"\ntype = \"yes_no\"\nlabel = \"Seen alone?\"\nsensitivity = \"internal\"\n\
+             {FIELD}id = \"why_not_alone\"\ntype = \"text\"\nlabel = \"Why not?\"\nsensitivity = \"internal\"\nrequired = true\nrelevant = \"seen_alone = 'no'\"\n"
+        );
+        let schema = schema_with(&fields);
+        let rule = json!({ "if": { "required": ["seen_alone"], "properties": { "seen_alone": { "const": "no" } } }, "then": { "required": ["why_not_alone"] } });
+        assert!(
+            schema["allOf"].as_array().unwrap().contains(&rule),
+            "{}",
+            schema["allOf"]
+        );
+        assert!(
+            !schema["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("why_not_alone"))
+        );
+        assert_eq!(
+            schema["properties"]["seen_alone"]["enum"],
+            json!(["yes", "no"])
+        );
+        assert_eq!(
+            schema["properties"]["why_not_alone"]["x-relevant"],
+            "seen_alone = 'no'"
+        );
+    }
+
+    #[test]
+    fn conditions_json_schema_cannot_state_are_kept_as_annotations() {
+        let fields = format!(
+            "{FIELD}id = \"teen_view\"\ntype = \"long_text\"\nlabel = \"Views\"\nsensitivity = \"confidential\"\nrequired = true\nrelevant = \"age(date_of_birth) >= 12\"\n"
+        );
+        let schema = schema_with(&fields);
+        assert_eq!(
+            schema["properties"]["teen_view"]["x-required-when"],
+            "age(date_of_birth) >= 12"
+        );
+        let rules = schema["allOf"].as_array().cloned().unwrap_or_default();
+        assert!(
+            !rules
+                .iter()
+                .any(|r| r["then"]["required"] == json!(["teen_view"]))
+        );
+    }
+
+    #[test]
+    fn records_are_closed_objects_with_metadata() {
+        let schema = schema_with(&format!(
+            "{FIELD}id = \"note_x\"\ntype = \"note\"\nlabel = \"Read this\"\nsensitivity = \"public\"\n"
+        ));
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert_eq!(schema["additionalProperties"], false);
+        assert!(
+            schema["$id"]
+                .as_str()
+                .unwrap()
+                .ends_with("/td/bia_short.schema.json")
+        );
+        assert!(
+            schema["properties"].get("note_x").is_none(),
+            "notes hold no answer"
+        );
+        assert_eq!(schema["properties"]["case_id"]["x-cross-border"], true);
+    }
+}
