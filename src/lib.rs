@@ -12,6 +12,7 @@ pub mod library;
 pub mod output;
 pub mod pack;
 pub mod render;
+pub mod typeset;
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -50,10 +51,14 @@ impl Checked {
     /// configuration could not be read; an error only for a defect of bipgen.
     pub fn resolve(&self, config_file: &str) -> Option<Result<pack::Pack, String>> {
         let (source, forms) = (self.source.as_ref()?, self.forms.clone()?);
-        self.config.as_ref()?;
+        let logos = match pack::load_logos(self.config.as_ref()?, &source.root_dir) {
+            Ok(logos) => logos,
+            Err(message) => return Some(Err(message)),
+        };
         Some(pack::resolve(
             &source.document,
             forms,
+            logos,
             config_file.to_owned(),
             source.sha256.clone(),
         ))
@@ -113,6 +118,16 @@ pub fn check(path: &Path) -> Checked {
     let (form_diagnostics, forms) =
         forms::resolve::check_forms(&config, &loaded.map, &mut loaded.sources);
     diagnostics.extend(form_diagnostics);
+    diagnostics.extend(validate::printing::check_glyphs(
+        &config,
+        &loaded.document,
+        &forms,
+        &loaded.map,
+    ));
+    diagnostics.extend(validate::printing::check_print_strings(
+        &config,
+        &loaded.map,
+    ));
     diagnostics.extend(validate::rules::check_rules(
         &config,
         &loaded.document,

@@ -23,6 +23,9 @@ pub struct Pack {
     /// out by their own renderers, not in the resolved configuration).
     #[serde(skip)]
     pub forms: FormSet,
+    /// Logos printed in form headers, read from the configuration's folder.
+    #[serde(skip)]
+    pub logos: Vec<LogoFile>,
     pub staffing: StaffingNeeds,
     /// Per language: how many texts are written, stand in from a fallback, or are missing.
     pub translations: BTreeMap<String, Completeness>,
@@ -46,6 +49,49 @@ impl Pack {
     pub fn languages(&self) -> &[Language] {
         &self.config.languages
     }
+}
+
+/// A logo file for printed headers.
+#[derive(Debug, Clone)]
+pub struct LogoFile {
+    /// `png`, `jpg` or `svg`.
+    pub extension: String,
+    pub bytes: Vec<u8>,
+    /// Alternative text for tagged PDFs: the file's name without extension.
+    pub alt: String,
+}
+
+/// Reads the logos the configuration names (already checked to lie inside its folder).
+pub fn load_logos(config: &Config, root_dir: &std::path::Path) -> Result<Vec<LogoFile>, String> {
+    config
+        .forms
+        .header
+        .logos
+        .iter()
+        .map(|logo| {
+            let path = crate::config::source::resolve_inside(root_dir, logo)?;
+            let bytes = std::fs::read(&path).map_err(|e| format!("cannot read `{logo}`: {e}"))?;
+            let name = std::path::Path::new(logo);
+            let extension = name
+                .extension()
+                .map(|e| e.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let extension = if extension == "jpeg" {
+                "jpg".to_owned()
+            } else {
+                extension
+            };
+            let alt = name
+                .file_stem()
+                .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
+                .unwrap_or_default();
+            Ok(LogoFile {
+                extension,
+                bytes,
+                alt,
+            })
+        })
+        .collect()
 }
 
 /// A text as a renderer shows it in one language.
@@ -88,6 +134,7 @@ impl Pack {
 pub fn resolve(
     document: &Value,
     mut forms: FormSet,
+    logos: Vec<LogoFile>,
     config_file: String,
     config_sha256: String,
 ) -> Result<Pack, String> {
@@ -130,6 +177,7 @@ pub fn resolve(
     Ok(Pack {
         config,
         forms,
+        logos,
         staffing,
         translations,
         config_file,

@@ -2,6 +2,7 @@
 //! bytes. Nothing here touches the disk; the write stage does.
 
 mod definition;
+pub mod form_pdf;
 mod record_schema;
 mod resolved;
 mod xlsform;
@@ -33,6 +34,8 @@ pub enum OutputKind {
     FormDefinition,
     RecordSchema,
     XlsForm,
+    FormPdf,
+    FormPack,
 }
 
 impl OutputKind {
@@ -42,6 +45,8 @@ impl OutputKind {
             OutputKind::FormDefinition => "form definitions",
             OutputKind::RecordSchema => "record JSON Schemas",
             OutputKind::XlsForm => "XLSForms",
+            OutputKind::FormPdf => "printed forms",
+            OutputKind::FormPack => "blank form packs",
         }
     }
 }
@@ -66,6 +71,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(definition::Definitions),
         Box::new(record_schema::RecordSchemas),
         Box::new(xlsform::XlsForms),
+        Box::new(form_pdf::FormPdfs),
     ]
 }
 

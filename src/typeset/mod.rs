@@ -1,0 +1,152 @@
+//! The embedded Typst: fonts shipped in the binary, a `World` that serves only in-memory
+//! files, and compilation to PDF with a fixed date, so output is reproducible and nothing
+//! is read from the machine or the network. Shared by printed forms and the SOP.
+
+mod fonts;
+
+use std::collections::HashMap;
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+pub use fonts::{FONTS, covers, covers_any, fonts_for_script};
+
+use crate::config::Date;
+
+/// One document to compile: a main Typst source and the files it may read.
+pub struct Document {
+    pub main: String,
+    /// Further files by absolute virtual path (`/data.json`, `/logos/0.png`).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The document date (never the clock).
+    pub date: Date,
+    /// A stable identifier for the PDF (e.g. `bipgen/td/bia_short/ar`).
+    pub ident: String,
+}
+
+struct InMemoryWorld {
+    library: LazyHash<Library>,
+    main: FileId,
+    source: Source,
+    files: HashMap<FileId, Bytes>,
+    today: Datetime,
+}
+
+fn file_id(path: &str) -> Option<FileId> {
+    Some(RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).ok()?).intern())
+}
+
+impl World for InMemoryWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main {
+            return Ok(self.source.clone());
+        }
+        Err(FileError::NotSource)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        // No packages, no disk: only what the renderer handed over.
+        if matches!(id.get().root(), VirtualRoot::Package(_)) {
+            return Err(FileError::AccessDenied);
+        }
+        if id == self.main {
+            return Ok(Bytes::from_string(self.source.clone()));
+        }
+        self.files.get(&id).cloned().ok_or_else(|| {
+            FileError::NotFound(std::path::PathBuf::from(
+                id.get().vpath().get_without_slash(),
+            ))
+        })
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Compiles `document` to PDF (PDF/A-2a, tagged, with title and language metadata).
+pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
+    let main = file_id("/main.typ").ok_or("invalid main path")?;
+    let today = Datetime::from_ymd(
+        i32::from(document.date.year),
+        document.date.month,
+        document.date.day,
+    )
+    .ok_or("invalid document date")?;
+    let mut files = HashMap::new();
+    for (path, bytes) in &document.files {
+        let id = file_id(path).ok_or_else(|| format!("invalid virtual path {path}"))?;
+        files.insert(id, Bytes::new(bytes.clone()));
+    }
+    let world = InMemoryWorld {
+        library: LazyHash::new(Library::builder().build()),
+        main,
+        source: Source::new(main, document.main.clone()),
+        files,
+        today,
+    };
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let paged = compiled
+        .output
+        .map_err(|errors| describe(&errors, &world.source))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(document.ident.clone()),
+        creator: Smart::Custom(Some(format!("bipgen {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(today)),
+        standards: PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| format!("{e:?}"))?,
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&paged, &options).map_err(|errors| describe(&errors, &world.source))
+}
+
+/// Typst's errors with the template line they point at: they are defects of a template,
+/// never of the data, so a developer reads them.
+fn describe(errors: &[SourceDiagnostic], source: &Source) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            let hints: Vec<&str> = e.hints.iter().map(|h| h.v.as_str()).collect();
+            let offset = match e.span.get() {
+                typst::syntax::DiagSpanKind::Number { num, sub_range, .. } => {
+                    source.range(num, sub_range).map(|r| r.start)
+                }
+                typst::syntax::DiagSpanKind::Range { range, .. } => Some(range.start),
+                typst::syntax::DiagSpanKind::Detached => None,
+            };
+            let line = offset
+                .and_then(|o| source.lines().byte_to_line(o))
+                .map(|l| l + 1);
+            let at = line
+                .map(|l| format!("template line {l}: "))
+                .unwrap_or_default();
+            if hints.is_empty() {
+                format!("{at}{}", e.message)
+            } else {
+                format!("{at}{} ({})", e.message, hints.join("; "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
