@@ -1,6 +1,6 @@
 //! The pipeline on the shipped examples. Targets on a 2-core machine, release build:
 //! `check` of Chad under 20 ms; all form definitions, record schemas and XLSForms of Chad
-//! under 100 ms; a whole build measured for reference.
+//! under 100 ms; every printed form of Chad (PDF) under 1.5 s; a whole build for reference.
 
 use std::path::Path;
 
@@ -25,12 +25,15 @@ fn build(c: &mut Criterion) {
     let out = tempfile::tempdir().expect("temporary directory");
     let target = out.path().join("out");
     let options = bipgen::BuildOptions::default();
-    c.bench_function("build chad", |b| {
+    let mut group = c.benchmark_group("build");
+    group.sample_size(10);
+    group.bench_function("build chad", |b| {
         b.iter(|| {
             let (_, result) = bipgen::build(path, &target, options, &|_| {});
             result.expect("build succeeds")
         })
     });
+    group.finish();
 }
 
 fn render_forms(c: &mut Criterion) {
@@ -54,5 +57,25 @@ fn render_forms(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, check, render_forms, build);
+fn render_pdfs(c: &mut Criterion) {
+    let checked = bipgen::check(Path::new("examples/chad/country.toml"));
+    let pack = checked
+        .resolve("country.toml")
+        .expect("valid")
+        .expect("resolves");
+    let renderers: Vec<_> = bipgen::render::renderers()
+        .into_iter()
+        .filter(|r| r.name() == "printed forms")
+        .collect();
+    assert_eq!(renderers.len(), 1);
+    let mut group = c.benchmark_group("pdf");
+    group.sample_size(10);
+    group.bench_function(
+        "printed forms chad (19 forms × 3 languages + fr+ar + 3 packs)",
+        |b| b.iter(|| renderers[0].render(&pack).expect("renders").len()),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, check, render_forms, render_pdfs, build);
 criterion_main!(benches);
