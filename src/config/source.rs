@@ -658,5 +658,8 @@ mod tests {
         std::fs::write(&bad, b"a = \"\xff\"\n").unwrap();
         assert_eq!(code(&bad), "not-utf8");
         assert_eq!(code(&write(dir.path(), "s.toml", "a = \n")), "toml-syntax");
+        let huge = dir.path().join("huge.toml");
+        std::fs::File::create(&huge).unwrap().set_len(50 * 1024 * 1024).unwrap();
+        assert_eq!(code(&huge), "file-too-large");
     }
 }
