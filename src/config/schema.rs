@@ -9,26 +9,36 @@ use super::model::Config;
 /// Where the published schema lives, as its `$id`.
 pub const SCHEMA_ID: &str = "https://bipgen.org/schemas/country-config.schema.json";
 
-/// The configuration schema as a JSON value (JSON Schema 2020-12).
-pub fn config_schema() -> Value {
+/// The JSON Schema (2020-12) of `T`, with its `$id` and title, `null` alternatives removed.
+pub fn schema_for<T: schemars::JsonSchema>(id: &str, title: &str) -> Value {
     let schema = SchemaSettings::draft2020_12()
         .into_generator()
-        .into_root_schema_for::<Config>();
+        .into_root_schema_for::<T>();
     let mut value = schema.to_value();
     strip_null(&mut value);
     if let Value::Object(map) = &mut value {
-        map.insert("$id".into(), SCHEMA_ID.into());
-        map.insert("title".into(), "bipgen country configuration".into());
+        map.insert("$id".into(), id.into());
+        map.insert("title".into(), title.into());
     }
     value
 }
 
-/// The schema as the pretty-printed text that is committed and printed by `bipgen schema`.
-pub fn config_schema_text() -> String {
+/// A schema as the pretty-printed text that is committed and printed by `bipgen schema`.
+pub fn schema_text(schema: &Value) -> String {
     // A `Value` always serialises.
-    let mut text = serde_json::to_string_pretty(&config_schema()).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The configuration schema as a JSON value (JSON Schema 2020-12).
+pub fn config_schema() -> Value {
+    schema_for::<Config>(SCHEMA_ID, "bipgen country configuration")
+}
+
+/// The configuration schema as committed text.
+pub fn config_schema_text() -> String {
+    schema_text(&config_schema())
 }
 
 /// TOML has no null: optional keys are simply left out. Removing the `null` alternatives

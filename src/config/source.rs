@@ -659,7 +659,10 @@ mod tests {
         assert_eq!(code(&bad), "not-utf8");
         assert_eq!(code(&write(dir.path(), "s.toml", "a = \n")), "toml-syntax");
         let huge = dir.path().join("huge.toml");
-        std::fs::File::create(&huge).unwrap().set_len(50 * 1024 * 1024).unwrap();
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(50 * 1024 * 1024)
+            .unwrap();
         assert_eq!(code(&huge), "file-too-large");
     }
 }

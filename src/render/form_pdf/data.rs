@@ -162,6 +162,17 @@ fn direction(language: &Language) -> &'static str {
     }
 }
 
+/// The language subtag Typst uses for hyphenation and shaping (`fa-AF` → `fa`).
+fn primary_subtag(language: &Language) -> String {
+    language
+        .tag
+        .as_str()
+        .split('-')
+        .next()
+        .unwrap_or("en")
+        .to_ascii_lowercase()
+}
+
 fn fonts(language: &Language) -> Vec<&'static str> {
     fonts_for_script(language.script.as_str())
         .unwrap_or(&["Noto Sans"])
@@ -498,13 +509,7 @@ pub fn print_data(
         mode: if is_pack { "pack" } else { "form" },
         title,
         doc: DocSettings {
-            lang: primary
-                .tag
-                .as_str()
-                .split('-')
-                .next()
-                .unwrap_or("en")
-                .to_ascii_lowercase(),
+            lang: primary_subtag(primary),
             dir: direction(primary),
             fonts: fonts(primary),
             paper: match pack.config.forms.paper {
@@ -513,13 +518,7 @@ pub fn print_data(
             },
         },
         second: second.map(|s| SecondLanguage {
-            lang: s
-                .tag
-                .as_str()
-                .split('-')
-                .next()
-                .unwrap_or("en")
-                .to_ascii_lowercase(),
+            lang: primary_subtag(s),
             dir: direction(s),
             fonts: fonts(s),
         }),
