@@ -379,3 +379,45 @@ fn naughty_strings_print_or_get_a_diagnostic() {
         "{result:?}: {errors:#?}"
     );
 }
+
+#[test]
+fn logos_from_the_country_folder_are_printed_in_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("logos")).unwrap();
+    let logo = image::RgbImage::from_fn(120, 60, |x, _| {
+        if x < 60 {
+            image::Rgb([0, 114, 188])
+        } else {
+            image::Rgb([255, 255, 255])
+        }
+    });
+    logo.save(dir.path().join("logos/ministry.png")).unwrap();
+    let minimal = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    let config = format!(
+        "{minimal}\n[forms]\nselected = [\"bia_short\"]\nheader = {{ logos = [\"logos/ministry.png\"] }}\n"
+    );
+    std::fs::write(dir.path().join("country.toml"), config).unwrap();
+    let out = dir.path().join("out");
+    let (checked, result) = bipgen::build(
+        &dir.path().join("country.toml"),
+        &out,
+        bipgen::BuildOptions::default(),
+        &|_| {},
+    );
+    assert!(result.is_ok(), "{result:?}: {:#?}", checked.diagnostics);
+    if !poppler("pdfimages") {
+        return;
+    }
+    let images = output(
+        Command::new("pdfimages")
+            .arg("-list")
+            .arg(out.join("forms/bia_short/en.pdf")),
+    );
+    let pages: usize = output(Command::new("pdfinfo").arg(out.join("forms/bia_short/en.pdf")))
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap();
+    // One logo in the header of every page.
+    assert_eq!(images.lines().skip(2).count(), pages, "{images}");
+}
