@@ -2,20 +2,23 @@
 //! bipgen ships (Typst would otherwise draw an empty box without a word), checked before
 //! anything is rendered; and the fixed words of printed forms must exist in each language.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
 use crate::config::{Config, SourceMap, Text};
 use crate::diagnostic::Diagnostic;
-use crate::forms::resolve::{FormSet, form_texts_mut};
+use crate::forms::resolve::{FormSet, form_texts};
 use crate::typeset::{covers_any, fonts_for_script};
 use crate::validate::rules::for_each_text;
 
 const SUPPORTED: &str = "Latn, Cyrl, Grek, Arab, Ethi, Mymr, Beng";
 
-fn uncovered(text: &str) -> Option<char> {
-    text.chars().find(|c| !covers_any(*c))
+/// The first character of `text` no shipped font can draw. Texts repeat few distinct
+/// characters, so answers are remembered per check.
+fn uncovered(text: &str, known: &mut HashMap<char, bool>) -> Option<char> {
+    text.chars()
+        .find(|c| !*known.entry(*c).or_insert_with(|| covers_any(*c)))
 }
 
 fn excerpt(text: &str) -> String {
@@ -34,6 +37,7 @@ pub fn check_glyphs(
     map: &SourceMap,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut known = HashMap::new();
     for (i, language) in config.languages.iter().enumerate() {
         if fonts_for_script(language.script.as_str()).is_none() {
             out.push(
@@ -58,7 +62,7 @@ pub fn check_glyphs(
             _ => Vec::new(),
         };
         for text in strings {
-            if let Some(c) = uncovered(text) {
+            if let Some(c) = uncovered(text, &mut known) {
                 out.push(
                     Diagnostic::error("missing-glyph", format!("no shipped font can print `{c}` (U+{:04X}) in “{}”", c as u32, excerpt(text)))
                         .with_help(format!("check the character (a stray symbol or emoji?) or the script; bipgen prints {SUPPORTED}"))
@@ -69,10 +73,8 @@ pub fn check_glyphs(
     });
     let mut seen = BTreeSet::new();
     for form in &forms.forms {
-        let mut copy = form.clone();
-        let texts: Vec<&mut Text> = form_texts_mut(&mut copy);
-        for text in texts.iter().flat_map(|t| t.values()) {
-            if let Some(c) = uncovered(text)
+        for text in form_texts(form).into_iter().flat_map(Text::values) {
+            if let Some(c) = uncovered(text, &mut known)
                 && seen.insert((form.id.to_string(), c))
             {
                 out.push(

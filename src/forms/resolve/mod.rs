@@ -351,6 +351,26 @@ impl Scope for FormScope<'_> {
     }
 }
 
+/// Every text of a form, for checks that read them.
+pub fn form_texts(form: &FormDefinition) -> Vec<&Text> {
+    fn field_texts<'a>(fields: &'a [Field], out: &mut Vec<&'a Text>) {
+        for field in fields {
+            out.push(&field.label);
+            out.extend(field.hint.as_ref());
+            out.extend(field.guidance.as_ref());
+            out.extend(field.constraint_message.as_ref());
+            field_texts(&field.fields, out);
+        }
+    }
+    let mut out = vec![&form.title, &form.purpose, &form.filled_by];
+    for section in &form.sections {
+        out.push(&section.title);
+        out.extend(section.hint.as_ref());
+        field_texts(&section.fields, &mut out);
+    }
+    out
+}
+
 /// Every text of a form, mutable, for normalisation.
 pub fn form_texts_mut(form: &mut FormDefinition) -> Vec<&mut Text> {
     fn field_texts<'a>(fields: &'a mut [Field], out: &mut Vec<&'a mut Text>) {

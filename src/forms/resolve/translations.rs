@@ -1,7 +1,7 @@
 //! Missing translations of forms and built-in choice lists, one diagnostic per form (or
 //! list group) and language rather than one per string.
 
-use super::{CONFIG_LISTS, form_texts_mut};
+use super::{CONFIG_LISTS, form_texts};
 use crate::config::{Config, SourceMap};
 use crate::diagnostic::Diagnostic;
 use crate::forms::model::{ChoiceIndex, FormDefinition};
@@ -13,8 +13,7 @@ pub fn check_translations(
     map: &SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut copy = form.clone();
-    let texts = form_texts_mut(&mut copy);
+    let texts = form_texts(form);
     let default = config.default_language.as_str();
     for (index, language) in config.languages.iter().enumerate() {
         let missing = texts

@@ -367,16 +367,11 @@ impl Writer<'_> {
             Sensitivity::Confidential => "marking_confidential",
             Sensitivity::HighlyConfidential => "marking_highly_confidential",
         };
-        let any_fallback = {
-            let mut copy = form.clone();
-            crate::forms::resolve::form_texts_mut(&mut copy)
-                .iter()
-                .any(|t| {
-                    self.pack
-                        .text(t, self.primary.tag.as_str())
-                        .is_some_and(|s| s.fallback_from.is_some())
-                })
-        };
+        let any_fallback = crate::forms::resolve::form_texts(form).iter().any(|t| {
+            self.pack
+                .text(t, self.primary.tag.as_str())
+                .is_some_and(|s| s.fallback_from.is_some())
+        });
         let fallback_note = any_fallback.then(|| {
             let from = self
                 .primary
