@@ -55,10 +55,15 @@ impl Checked {
             Ok(logos) => logos,
             Err(message) => return Some(Err(message)),
         };
+        let templates = match pack::load_templates(&source.root_dir) {
+            Ok(templates) => templates,
+            Err(message) => return Some(Err(message)),
+        };
         Some(pack::resolve(
             &source.document,
             forms,
             logos,
+            templates,
             config_file.to_owned(),
             source.sha256.clone(),
         ))

@@ -421,3 +421,41 @@ fn logos_from_the_country_folder_are_printed_in_the_header() {
     // One logo in the header of every page.
     assert_eq!(images.lines().skip(2).count(), pages, "{images}");
 }
+
+#[test]
+fn the_form_template_can_be_overridden_from_the_country_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    // A deliberately different layout: US Letter and one line of text per form.
+    std::fs::write(
+        dir.path().join("templates/form.typ"),
+        "#let data = json(\"/data.json\")\n#set document(title: data.title)\n#set page(paper: \"us-letter\")\n#for form in data.forms [Custom layout: #form.title.a]\n",
+    )
+    .unwrap();
+    let minimal = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    std::fs::write(
+        dir.path().join("country.toml"),
+        format!("{minimal}\n[forms]\nselected = [\"bia_short\"]\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (checked, result) = bipgen::build(
+        &dir.path().join("country.toml"),
+        &out,
+        bipgen::BuildOptions::default(),
+        &|_| {},
+    );
+    assert!(result.is_ok(), "{result:?}: {:#?}", checked.diagnostics);
+    if !poppler("pdftotext") {
+        return;
+    }
+    let text = output(
+        Command::new("pdftotext")
+            .arg(out.join("forms/bia_short/en.pdf"))
+            .arg("-"),
+    );
+    assert!(
+        text.contains("Custom layout: Short best interests assessment"),
+        "{text}"
+    );
+}

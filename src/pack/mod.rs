@@ -26,6 +26,9 @@ pub struct Pack {
     /// Logos printed in form headers, read from the configuration's folder.
     #[serde(skip)]
     pub logos: Vec<LogoFile>,
+    /// Templates the country folder overrides (`templates/form.typ`), by file name.
+    #[serde(skip)]
+    pub templates: BTreeMap<String, String>,
     pub staffing: StaffingNeeds,
     /// Per language: how many texts are written, stand in from a fallback, or are missing.
     pub translations: BTreeMap<String, Completeness>,
@@ -94,6 +97,23 @@ pub fn load_logos(config: &Config, root_dir: &std::path::Path) -> Result<Vec<Log
         .collect()
 }
 
+/// Templates a country folder may override, each replacing the built-in one of that name.
+pub const OVERRIDABLE_TEMPLATES: &[&str] = &["form.typ"];
+
+/// Reads `templates/<name>` from the country folder for each overridable template present.
+pub fn load_templates(root_dir: &std::path::Path) -> Result<BTreeMap<String, String>, String> {
+    let mut found = BTreeMap::new();
+    for name in OVERRIDABLE_TEMPLATES {
+        let path = root_dir.join("templates").join(name);
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
+            found.insert((*name).to_owned(), text);
+        }
+    }
+    Ok(found)
+}
+
 /// A text as a renderer shows it in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Shown<'a> {
@@ -135,6 +155,7 @@ pub fn resolve(
     document: &Value,
     mut forms: FormSet,
     logos: Vec<LogoFile>,
+    templates: BTreeMap<String, String>,
     config_file: String,
     config_sha256: String,
 ) -> Result<Pack, String> {
@@ -178,6 +199,7 @@ pub fn resolve(
         config,
         forms,
         logos,
+        templates,
         staffing,
         translations,
         config_file,

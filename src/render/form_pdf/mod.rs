@@ -123,7 +123,11 @@ fn render_job(pack: &Pack, job: &Job) -> Result<Output, String> {
     );
     let country = pack.config.sop.country.as_str().to_ascii_lowercase();
     let document = Document {
-        main: FORM_TEMPLATE.to_owned(),
+        main: pack
+            .templates
+            .get("form.typ")
+            .map_or(FORM_TEMPLATE, String::as_str)
+            .to_owned(),
         files,
         date: pack.config.sop.effective_date,
         ident: format!("bipgen/{country}/{}", job.path),
