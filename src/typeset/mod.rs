@@ -118,7 +118,11 @@ pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
         standards: PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| format!("{e:?}"))?,
         ..PdfOptions::default()
     };
-    typst_pdf::pdf(&paged, &options).map_err(|errors| describe(&errors, &world.source))
+    let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| describe(&errors, &world.source));
+    // Typst memoises layout across compilations; keep what recent documents can reuse
+    // and let the rest go, so memory stays bounded over a build of many documents.
+    typst::comemo::evict(10);
+    pdf
 }
 
 /// Typst's errors with the template line they point at: they are defects of a template,
