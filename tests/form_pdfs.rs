@@ -282,6 +282,23 @@ fn config_with_labels(labels: &[String]) -> String {
     text
 }
 
+/// Writes `config` as `country.toml` in `dir` and builds it into `dir/out`.
+fn build_config(
+    dir: &Path,
+    config: &str,
+) -> (
+    bipgen::Checked,
+    Result<bipgen::BuildSummary, bipgen::BuildError>,
+) {
+    std::fs::write(dir.join("country.toml"), config).unwrap();
+    bipgen::build(
+        &dir.join("country.toml"),
+        &dir.join("out"),
+        bipgen::BuildOptions::default(),
+        &|_| {},
+    )
+}
+
 fn build_text(
     config: &str,
 ) -> (
@@ -290,13 +307,7 @@ fn build_text(
     tempfile::TempDir,
 ) {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("country.toml"), config).unwrap();
-    let (checked, result) = bipgen::build(
-        &dir.path().join("country.toml"),
-        &dir.path().join("out"),
-        bipgen::BuildOptions::default(),
-        &|_| {},
-    );
+    let (checked, result) = build_config(dir.path(), config);
     (checked, result, dir)
 }
 
@@ -396,15 +407,9 @@ fn logos_from_the_country_folder_are_printed_in_the_header() {
     let config = format!(
         "{minimal}\n[forms]\nselected = [\"bia_short\"]\nheader = {{ logos = [\"logos/ministry.png\"] }}\n"
     );
-    std::fs::write(dir.path().join("country.toml"), config).unwrap();
-    let out = dir.path().join("out");
-    let (checked, result) = bipgen::build(
-        &dir.path().join("country.toml"),
-        &out,
-        bipgen::BuildOptions::default(),
-        &|_| {},
-    );
+    let (checked, result) = build_config(dir.path(), &config);
     assert!(result.is_ok(), "{result:?}: {:#?}", checked.diagnostics);
+    let out = dir.path().join("out");
     if !poppler("pdfimages") {
         return;
     }
@@ -433,19 +438,10 @@ fn the_form_template_can_be_overridden_from_the_country_folder() {
     )
     .unwrap();
     let minimal = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
-    std::fs::write(
-        dir.path().join("country.toml"),
-        format!("{minimal}\n[forms]\nselected = [\"bia_short\"]\n"),
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let (checked, result) = bipgen::build(
-        &dir.path().join("country.toml"),
-        &out,
-        bipgen::BuildOptions::default(),
-        &|_| {},
-    );
+    let config = format!("{minimal}\n[forms]\nselected = [\"bia_short\"]\n");
+    let (checked, result) = build_config(dir.path(), &config);
     assert!(result.is_ok(), "{result:?}: {:#?}", checked.diagnostics);
+    let out = dir.path().join("out");
     if !poppler("pdftotext") {
         return;
     }

@@ -164,6 +164,25 @@ fn register(
     record_fields(fields, base, Place::Config, origins);
 }
 
+/// A tailoring names a section the form does not have.
+fn no_section(
+    form: &FormDefinition,
+    wanted: &Id,
+    at: Option<crate::diagnostic::Location>,
+) -> Diagnostic {
+    let ids: Vec<&str> = form.sections.iter().map(|s| s.id.as_str()).collect();
+    let help = match did_you_mean(wanted.as_str(), ids.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`? The sections are: {}", ids.join(", ")),
+        None => format!("the sections are: {}", ids.join(", ")),
+    };
+    Diagnostic::error(
+        "unknown-reference",
+        format!("form `{}` has no section `{wanted}`", form.id),
+    )
+    .with_help(help)
+    .at(at)
+}
+
 fn add_fields(
     form: &mut FormDefinition,
     tailoring: &FormTailoring,
@@ -176,28 +195,15 @@ fn add_fields(
     let mut in_use = ids_in_use(form);
     for (i, added) in tailoring.add.iter().enumerate() {
         let pointer = format!("{base}/add/{i}");
-        let section_ids: Vec<String> = form.sections.iter().map(|s| s.id.to_string()).collect();
-        let Some(section) = form.sections.iter_mut().find(|s| s.id == added.section) else {
-            let help = match did_you_mean(
-                added.section.as_str(),
-                section_ids.iter().map(String::as_str),
-            ) {
-                Some(s) => format!(
-                    "did you mean `{s}`? The sections are: {}",
-                    section_ids.join(", ")
-                ),
-                None => format!("the sections are: {}", section_ids.join(", ")),
-            };
-            diagnostics.push(
-                Diagnostic::error(
-                    "unknown-reference",
-                    format!("form `{}` has no section `{}`", form.id, added.section),
-                )
-                .with_help(help)
-                .at(map.value(&format!("{pointer}/section"))),
-            );
+        let Some(index) = form.sections.iter().position(|s| s.id == added.section) else {
+            diagnostics.push(no_section(
+                form,
+                &added.section,
+                map.value(&format!("{pointer}/section")),
+            ));
             continue;
         };
+        let section = &mut form.sections[index];
         let position = match &added.after {
             None => section.fields.len(),
             Some(after) => match section.fields.iter().position(|f| &f.id == after) {
@@ -244,15 +250,11 @@ fn add_sections(
             Some(after) => match form.sections.iter().position(|s| &s.id == after) {
                 Some(p) => p + 1,
                 None => {
-                    let names: Vec<&str> = form.sections.iter().map(|s| s.id.as_str()).collect();
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "unknown-reference",
-                            format!("form `{}` has no section `{after}`", form.id),
-                        )
-                        .with_help(format!("the sections are: {}", names.join(", ")))
-                        .at(map.value(&format!("{pointer}/after"))),
-                    );
+                    diagnostics.push(no_section(
+                        form,
+                        after,
+                        map.value(&format!("{pointer}/after")),
+                    ));
                     continue;
                 }
             },
