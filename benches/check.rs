@@ -36,7 +36,8 @@ fn build(c: &mut Criterion) {
     group.finish();
 }
 
-fn render_forms(c: &mut Criterion) {
+/// The resolved Chad pack and the named renderers.
+fn chad_with(names: &[&str]) -> (bipgen::pack::Pack, Vec<Box<dyn bipgen::render::Renderer>>) {
     let checked = bipgen::check(Path::new("examples/chad/country.toml"));
     let pack = checked
         .resolve("country.toml")
@@ -44,9 +45,14 @@ fn render_forms(c: &mut Criterion) {
         .expect("resolves");
     let renderers: Vec<_> = bipgen::render::renderers()
         .into_iter()
-        .filter(|r| matches!(r.name(), "form definitions" | "record schemas" | "xlsforms"))
+        .filter(|r| names.contains(&r.name()))
         .collect();
-    assert_eq!(renderers.len(), 3);
+    assert_eq!(renderers.len(), names.len(), "renderers {names:?}");
+    (pack, renderers)
+}
+
+fn render_forms(c: &mut Criterion) {
+    let (pack, renderers) = chad_with(&["form definitions", "record schemas", "xlsforms"]);
     c.bench_function("render forms chad (definitions, schemas, xlsforms)", |b| {
         b.iter(|| {
             renderers
@@ -58,16 +64,7 @@ fn render_forms(c: &mut Criterion) {
 }
 
 fn render_pdfs(c: &mut Criterion) {
-    let checked = bipgen::check(Path::new("examples/chad/country.toml"));
-    let pack = checked
-        .resolve("country.toml")
-        .expect("valid")
-        .expect("resolves");
-    let renderers: Vec<_> = bipgen::render::renderers()
-        .into_iter()
-        .filter(|r| r.name() == "printed forms")
-        .collect();
-    assert_eq!(renderers.len(), 1);
+    let (pack, renderers) = chad_with(&["printed forms"]);
     let mut group = c.benchmark_group("pdf");
     group.sample_size(10);
     group.bench_function(

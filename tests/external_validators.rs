@@ -2,26 +2,11 @@
 //! missing tool fails the test; on a developer machine the tool is also looked for where
 //! `.ci/run` installs it, and the test says when it is absent.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-fn tool(name: &str) -> Option<PathBuf> {
-    for candidate in [PathBuf::from(name), Path::new(".ci/venv/bin").join(name)] {
-        if Command::new(&candidate)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Some(candidate);
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "`{name}` is not installed; .ci/run installs it"
-    );
-    eprintln!("skipping: `{name}` is not installed (bash .ci/run installs it)");
-    None
-}
+use std::path::Path;
+use std::process::Command;
+use support::tool;
 
 #[test]
 fn check_jsonschema_accepts_the_configuration_schema() {

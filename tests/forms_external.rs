@@ -5,9 +5,12 @@
 //! `.ci/run` installs the tools. In CI (`CI` set) a missing tool fails the test; on a
 //! developer machine the tools are also found in `.ci/venv` and `.ci/node`.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use support::tool;
 
 use serde_json::Value;
 
@@ -45,27 +48,6 @@ fn files(dir: &Path, extension: &str) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
-}
-
-/// The path of an external tool: on PATH, or where `.ci/run` installs it.
-fn tool(name: &str) -> Option<PathBuf> {
-    let candidates = [
-        PathBuf::from(name),
-        Path::new(".ci/venv/bin").join(name),
-        Path::new(".ci/node/node_modules/.bin").join(name),
-    ];
-    for candidate in candidates {
-        // The tool exists when it can be started (`ajv` has no `--version` of its own).
-        if Command::new(&candidate).arg("help").output().is_ok() {
-            return Some(candidate);
-        }
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "`{name}` is not installed; .ci/run installs it"
-    );
-    eprintln!("skipping: `{name}` is not installed (bash .ci/run installs it)");
-    None
 }
 
 fn run(command: &mut Command) -> (bool, String) {

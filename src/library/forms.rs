@@ -26,7 +26,3 @@ pub const BUILTIN_FORMS: &[&str] = &[
 
 /// Forms that carry a Best Interests Determination.
 pub const BID_FORMS: &[&str] = &["bid_report", "bid_panel_decision"];
-
-pub fn is_builtin_form(id: &str) -> bool {
-    BUILTIN_FORMS.contains(&id)
-}
