@@ -1,6 +1,7 @@
 //! The pipeline on the shipped examples. Targets on a 2-core machine, release build:
 //! `check` of Chad under 20 ms; all form definitions, record schemas and XLSForms of Chad
-//! under 100 ms; every printed form of Chad (PDF) under 1.5 s; a whole build for reference.
+//! under 100 ms; every printed form of Chad (PDF) under 1.5 s; the SOP of Chad in all
+//! formats and three languages under 1 s; a whole build for reference.
 
 use std::path::Path;
 
@@ -74,5 +75,16 @@ fn render_pdfs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check, render_forms, render_pdfs, build);
+fn render_sop(c: &mut Criterion) {
+    let (pack, renderers) = chad_with(&["sop"]);
+    let mut group = c.benchmark_group("sop");
+    group.sample_size(10);
+    group.bench_function(
+        "SOP chad (3 languages × Markdown, HTML, PDF, DOCX, flowcharts)",
+        |b| b.iter(|| renderers[0].render(&pack).expect("renders").len()),
+    );
+    group.finish();
+}
+
+criterion_group!(benches, check, render_forms, render_pdfs, render_sop, build);
 criterion_main!(benches);

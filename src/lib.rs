@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod forms;
 pub mod init;
 pub mod library;

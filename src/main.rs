@@ -89,6 +89,19 @@ enum Command {
     /// List the forms, or show one form's questions
     #[command(subcommand)]
     Forms(FormsCommand),
+    /// Summarise what changed between two versions of a configuration, in SOP terms
+    #[command(
+        after_help = "Examples:\n  bipgen diff old/country.toml country.toml\n  bipgen diff v1.toml v2.toml --format json\n\nCompares roles, responsibilities per step, timeframes, pathways, services, the BID panel, forms and staffing. Exit status: 0 compared (with or without changes), 1 a version has errors, 2 usage or I/O error."
+    )]
+    Diff {
+        /// The earlier configuration
+        old: PathBuf,
+        /// The later configuration
+        new: PathBuf,
+        /// Text for people, or JSON for tools
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Print shell completions
     #[command(after_help = "Example:\n  bipgen completions bash > /etc/bash_completion.d/bipgen")]
     Completions { shell: clap_complete::Shell },
@@ -176,6 +189,7 @@ fn main() -> ExitCode {
             force,
         } => init(&dir, &country, &languages, force),
         Command::Forms(command) => forms(command),
+        Command::Diff { old, new, format } => diff(&old, &new, format),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "bipgen", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -410,6 +424,54 @@ impl Progress {
             let _ = thread.join();
         }
     }
+}
+
+/// Checks and resolves one version for `diff`, reporting its problems.
+fn resolved_version(path: &Path) -> Result<bipgen::pack::Pack, ExitCode> {
+    let checked = bipgen::check(path);
+    if checked.has_errors() || checked.config.is_none() {
+        eprint!(
+            "{}",
+            render_human(
+                &checked.diagnostics,
+                &checked.sources,
+                std::io::stderr().is_terminal()
+            )
+        );
+        eprintln!("{}: has errors; fix them before comparing", path.display());
+        return Err(exit_for(&checked, false));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match checked.resolve(&name) {
+        Some(Ok(pack)) => Ok(pack),
+        Some(Err(message)) => {
+            eprintln!("error: {}: {message}", path.display());
+            Err(ExitCode::from(EXIT_USAGE))
+        }
+        None => Err(ExitCode::from(EXIT_INVALID)),
+    }
+}
+
+fn diff(old: &Path, new: &Path, format: Format) -> ExitCode {
+    let (old_pack, new_pack) = match (resolved_version(old), resolved_version(new)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let changes = bipgen::diff::diff(&old_pack, &new_pack);
+    match format {
+        Format::Human => print!("{}", bipgen::diff::render_text(&changes)),
+        Format::Json => match serde_json::to_string_pretty(&changes) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        },
+    }
+    ExitCode::SUCCESS
 }
 
 fn forms(command: FormsCommand) -> ExitCode {

@@ -354,3 +354,55 @@ fn schema_and_completions_print() {
         .success()
         .stdout(predicate::str::contains("Examples:"));
 }
+
+#[test]
+fn diff_summarises_changes_in_sop_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let chad = Path::new("examples/chad");
+    let new = dir.path().join("new");
+    fs::create_dir(&new).unwrap();
+    let country = fs::read_to_string(chad.join("country.toml")).unwrap();
+    let services = fs::read_to_string(chad.join("services.toml")).unwrap();
+    // A tighter first response for high risk, and a service dropped from a pathway.
+    let high = country.find("id = \"high\"").expect("high risk level");
+    let (head, tail) = country.split_at(high);
+    let tail = tail.replacen("first_response = \"24h\"", "first_response = \"12h\"", 1);
+    fs::write(new.join("country.toml"), format!("{head}{tail}")).unwrap();
+    fs::write(
+        new.join("services.toml"),
+        services.replacen(
+            "services = [\"cp_case_management\", \"alternative_care\", \"ftr_red_cross\", \"documentation\"]",
+            "services = [\"cp_case_management\", \"alternative_care\", \"ftr_red_cross\"]",
+            1,
+        ),
+    )
+    .unwrap();
+    bipgen()
+        .args(["diff", "examples/chad/country.toml"])
+        .arg(new.join("country.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("high: first response: 24h → 12h"))
+        .stdout(predicate::str::contains(
+            "pathway unaccompanied (farchana, gaga, goz_beida_djabal, iriba_touloum, ourang): services",
+        ))
+        .stdout(predicate::str::contains("2 change(s)"));
+    bipgen()
+        .args([
+            "diff",
+            "examples/chad/country.toml",
+            "examples/chad/country.toml",
+        ])
+        .assert()
+        .success()
+        .stdout("No differences in SOP terms.\n");
+    let json = bipgen()
+        .args(["diff", "examples/chad/country.toml", "--format", "json"])
+        .arg(new.join("country.toml"))
+        .output()
+        .unwrap();
+    let changes: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(changes.as_array().unwrap().len(), 2);
+    assert_eq!(changes[0]["section"], "prioritisation");
+    assert_eq!(changes[0]["kind"], "changed");
+}

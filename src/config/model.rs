@@ -159,6 +159,18 @@ pub struct Language {
     pub fallback: Option<LanguageTag>,
 }
 
+impl Language {
+    /// The language subtag Typst uses for hyphenation and shaping (`fa-AF` → `fa`).
+    pub fn primary_subtag(&self) -> String {
+        self.tag
+            .as_str()
+            .split('-')
+            .next()
+            .unwrap_or("en")
+            .to_ascii_lowercase()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {

@@ -29,6 +29,10 @@ pub struct Pack {
     /// Templates the country folder overrides (`templates/form.typ`), by file name.
     #[serde(skip)]
     pub templates: BTreeMap<String, String>,
+    /// The country's own SOP sentences by language (`templates/sop/text/<lang>.toml`),
+    /// laid over the built-in ones.
+    #[serde(skip)]
+    pub sop_texts: BTreeMap<String, crate::render::sop::text::Catalogue>,
     pub staffing: StaffingNeeds,
     /// Per language: how many texts are written, stand in from a fallback, or are missing.
     pub translations: BTreeMap<String, Completeness>,
@@ -97,18 +101,47 @@ pub fn load_logos(config: &Config, root_dir: &std::path::Path) -> Result<Vec<Log
         .collect()
 }
 
-/// Templates a country folder may override, each replacing the built-in one of that name.
-pub const OVERRIDABLE_TEMPLATES: &[&str] = &["form.typ"];
+/// Templates a country folder may override, each replacing the built-in one of that name:
+/// the printed form layout, the SOP layout and each SOP chapter (`sop/<chapter>.md`).
+pub fn overridable_templates() -> Vec<String> {
+    let mut names = vec!["form.typ".to_owned(), "sop/sop.typ".to_owned()];
+    names.extend(
+        crate::render::sop::CHAPTERS
+            .iter()
+            .map(|(id, _)| crate::render::sop::template_name(id)),
+    );
+    names
+}
 
-/// Reads `templates/<name>` from the country folder for each overridable template present.
+/// Reads `templates/<name>` from the country folder for each overridable template
+/// present, and the country's own SOP sentences (`templates/sop/text/<lang>.toml`).
 pub fn load_templates(root_dir: &std::path::Path) -> Result<BTreeMap<String, String>, String> {
     let mut found = BTreeMap::new();
-    for name in OVERRIDABLE_TEMPLATES {
-        let path = root_dir.join("templates").join(name);
+    for name in overridable_templates() {
+        let path = root_dir.join("templates").join(&name);
         if path.is_file() {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
-            found.insert((*name).to_owned(), text);
+            found.insert(name, text);
+        }
+    }
+    let texts = root_dir.join("templates/sop/text");
+    if texts.is_dir() {
+        let mut entries: Vec<_> = std::fs::read_dir(&texts)
+            .map_err(|e| format!("cannot read templates/sop/text: {e}"))?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        entries.sort();
+        for path in entries {
+            let name = format!(
+                "sop/text/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
+            found.insert(name, text);
         }
     }
     Ok(found)
@@ -195,11 +228,21 @@ pub fn resolve(
             normalise_text(&mut option.label, &default_language, &configured);
         }
     }
+    let mut sop_texts = BTreeMap::new();
+    for (name, text) in &templates {
+        if let Some(file) = name.strip_prefix("sop/text/") {
+            let tag = file.trim_end_matches(".toml").to_owned();
+            let catalogue =
+                crate::render::sop::text::Catalogue::parse(text, &format!("templates/{name}"))?;
+            sop_texts.insert(tag, catalogue);
+        }
+    }
     Ok(Pack {
         config,
         forms,
         logos,
         templates,
+        sop_texts,
         staffing,
         translations,
         config_file,

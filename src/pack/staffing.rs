@@ -30,6 +30,8 @@ pub struct StaffingNeeds {
     pub caseworkers_needed: u32,
     pub case_managers_min: u32,
     pub case_managers_max: u32,
+    pub caseworkers_in_post: u32,
+    pub case_managers_in_post: u32,
     pub caseworker_shortfall: u32,
     pub case_manager_shortfall: u32,
     pub bid_sittings_per_month: u32,
@@ -67,6 +69,8 @@ pub fn compute_staffing(config: &Config) -> StaffingNeeds {
         total.caseworkers_needed += needs.caseworkers_needed;
         total.case_managers_min += needs.case_managers_min;
         total.case_managers_max += needs.case_managers_max;
+        total.caseworkers_in_post += needs.caseworkers_in_post;
+        total.case_managers_in_post += needs.case_managers_in_post;
         total.caseworker_shortfall += needs.caseworker_shortfall;
         total.case_manager_shortfall += needs.case_manager_shortfall;
         total.bid_sittings_per_month += needs.bid_sittings_per_month;
@@ -119,5 +123,7 @@ mod tests {
         assert_eq!(needs.caseworkers_needed, 4);
         assert_eq!(needs.caseworker_shortfall, 2);
         assert_eq!(needs.caseload, 52);
+        assert_eq!(needs.caseworkers_in_post, 4);
+        assert_eq!(needs.case_managers_in_post, 2);
     }
 }

@@ -5,6 +5,7 @@ mod definition;
 pub mod form_pdf;
 mod record_schema;
 mod resolved;
+pub mod sop;
 mod xlsform;
 
 pub use record_schema::record_schema;
@@ -36,6 +37,7 @@ pub enum OutputKind {
     XlsForm,
     FormPdf,
     FormPack,
+    Sop,
 }
 
 impl OutputKind {
@@ -47,6 +49,7 @@ impl OutputKind {
             OutputKind::XlsForm => "XLSForms",
             OutputKind::FormPdf => "printed forms",
             OutputKind::FormPack => "blank form packs",
+            OutputKind::Sop => "SOP documents",
         }
     }
 }
@@ -72,6 +75,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(record_schema::RecordSchemas),
         Box::new(xlsform::XlsForms),
         Box::new(form_pdf::FormPdfs),
+        Box::new(sop::Sop),
     ]
 }
 

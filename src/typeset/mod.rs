@@ -34,6 +34,8 @@ struct InMemoryWorld {
     library: LazyHash<Library>,
     main: FileId,
     source: Source,
+    /// Further Typst sources the main one imports or includes (`*.typ` files).
+    sources: HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
     today: Datetime,
 }
@@ -59,7 +61,7 @@ impl World for InMemoryWorld {
         if id == self.main {
             return Ok(self.source.clone());
         }
-        Err(FileError::NotSource)
+        self.sources.get(&id).cloned().ok_or(FileError::NotSource)
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
@@ -96,14 +98,21 @@ pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
     )
     .ok_or("invalid document date")?;
     let mut files = HashMap::new();
+    let mut sources = HashMap::new();
     for (path, bytes) in &document.files {
         let id = file_id(path).ok_or_else(|| format!("invalid virtual path {path}"))?;
+        if path.ends_with(".typ") {
+            let text =
+                String::from_utf8(bytes.clone()).map_err(|_| format!("{path} is not UTF-8"))?;
+            sources.insert(id, Source::new(id, text));
+        }
         files.insert(id, Bytes::new(bytes.clone()));
     }
     let world = InMemoryWorld {
         library: LazyHash::new(Library::builder().build()),
         main,
         source: Source::new(main, document.main.clone()),
+        sources,
         files,
         today,
     };

@@ -162,15 +162,8 @@ fn direction(language: &Language) -> &'static str {
     }
 }
 
-/// The language subtag Typst uses for hyphenation and shaping (`fa-AF` → `fa`).
 fn primary_subtag(language: &Language) -> String {
-    language
-        .tag
-        .as_str()
-        .split('-')
-        .next()
-        .unwrap_or("en")
-        .to_ascii_lowercase()
+    language.primary_subtag()
 }
 
 fn fonts(language: &Language) -> Vec<&'static str> {

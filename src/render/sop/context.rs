@@ -1,0 +1,297 @@
+//! What the chapter templates see for one language: the configuration with every text
+//! in that language, lookups by id, and the figures the resolve stage computed. Values
+//! stay data here; the template engine escapes them when it writes Markdown.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::config::{Direction, Sensitivity};
+use crate::forms::resolve::all_fields;
+use crate::pack::Pack;
+use crate::validate::rules::for_each_text;
+
+/// Top-level configuration sections the templates read under their own names.
+const SECTIONS: &[&str] = &[
+    "sop",
+    "scope",
+    "organisations",
+    "areas",
+    "entry_points",
+    "roles",
+    "steps",
+    "risk_levels",
+    "emergency",
+    "case_conference",
+    "reopening",
+    "concerns",
+    "services",
+    "pathways",
+    "bid",
+    "data_protection",
+    "cross_border",
+    "kpis",
+    "glossary",
+];
+
+/// Sections whose entries the templates look up by id (`role[id]`, `service[id]`).
+const LOOKUPS: &[(&str, &str)] = &[
+    ("organisations", "org"),
+    ("areas", "area"),
+    ("entry_points", "entry_point"),
+    ("roles", "role"),
+    ("steps", "step"),
+    ("risk_levels", "risk"),
+    ("concerns", "concern"),
+    ("services", "service"),
+    ("kpis", "kpi"),
+];
+
+/// The configuration as JSON with every text replaced by its string in `language`
+/// (or its configured fallback).
+pub fn localised_config(pack: &Pack, language: &str) -> Value {
+    let mut document = serde_json::to_value(&pack.config).unwrap_or(Value::Null);
+    let mut pointers = Vec::new();
+    for_each_text(&document, |pointer, _| pointers.push(pointer.to_owned()));
+    for pointer in pointers {
+        let Some(value) = document.pointer_mut(&pointer) else {
+            continue;
+        };
+        let Ok(text) = serde_json::from_value::<crate::config::Text>(value.clone()) else {
+            continue;
+        };
+        *value = pack
+            .text(&text, language)
+            .map_or(Value::Null, |shown| Value::String(shown.text.to_owned()));
+    }
+    document
+}
+
+/// One printed form as the SOP lists it.
+#[derive(Debug, Serialize)]
+struct FormSummary {
+    id: String,
+    title: String,
+    purpose: String,
+    filled_by: String,
+    version: String,
+    steps: Vec<String>,
+    questions: usize,
+    /// The highest sensitivity of its fields, for the access table.
+    highest_sensitivity: Sensitivity,
+}
+
+/// Fields of one sensitivity level, grouped by form, for the data protection chapter.
+#[derive(Debug, Serialize)]
+struct AccessLevel {
+    level: Sensitivity,
+    roles: Vec<String>,
+    forms: Vec<FieldGroup>,
+    fields: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct FieldGroup {
+    form: String,
+    fields: Vec<String>,
+}
+
+/// The template context for `language`.
+pub fn build(pack: &Pack, language: &crate::config::Language) -> Value {
+    let tag = language.tag.as_str();
+    let config = localised_config(pack, tag);
+    let mut context = Map::new();
+    for section in SECTIONS {
+        context.insert(
+            (*section).to_owned(),
+            config.get(*section).cloned().unwrap_or(Value::Null),
+        );
+    }
+    for (section, name) in LOOKUPS {
+        let by_id: Map<String, Value> = config
+            .get(*section)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let id = entry.get("id")?.as_str()?;
+                Some((id.to_owned(), entry.clone()))
+            })
+            .collect();
+        context.insert((*name).to_owned(), Value::Object(by_id));
+    }
+    context.insert(
+        "lang".into(),
+        json!({
+            "tag": tag,
+            "name": language.name,
+            "dir": if language.direction == Direction::Rtl { "rtl" } else { "ltr" },
+        }),
+    );
+    let mut org_roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for role in pack.config.roles.iter().flatten() {
+        for org in &role.organisations {
+            org_roles
+                .entry(org.to_string())
+                .or_default()
+                .push(role.id.to_string());
+        }
+    }
+    context.insert("org_roles".into(), json!(org_roles));
+    context.insert("staffing_norms".into(), config["staffing"].clone());
+    context.insert(
+        "staffing".into(),
+        serde_json::to_value(&pack.staffing).unwrap_or(Value::Null),
+    );
+    let forms = form_summaries(pack, tag);
+    context.insert(
+        "form".into(),
+        Value::Object(
+            forms
+                .iter()
+                .map(|f| (f.id.clone(), serde_json::to_value(f).unwrap_or_default()))
+                .collect(),
+        ),
+    );
+    context.insert(
+        "forms".into(),
+        serde_json::to_value(&forms).unwrap_or_default(),
+    );
+    context.insert(
+        "access".into(),
+        serde_json::to_value(access_levels(pack, tag)).unwrap_or_default(),
+    );
+    context.insert(
+        "minimum_dataset".into(),
+        serde_json::to_value(minimum_dataset(pack, tag)).unwrap_or_default(),
+    );
+    context.insert("pathways_by_concern".into(), pathways_by_concern(&config));
+    Value::Object(context)
+}
+
+fn shown(pack: &Pack, text: &crate::config::Text, language: &str) -> String {
+    pack.text(text, language)
+        .map(|s| s.text.to_owned())
+        .unwrap_or_default()
+}
+
+fn form_summaries(pack: &Pack, language: &str) -> Vec<FormSummary> {
+    pack.forms
+        .forms
+        .iter()
+        .map(|form| {
+            let fields = all_fields(form);
+            FormSummary {
+                id: form.id.to_string(),
+                title: shown(pack, &form.title, language),
+                purpose: shown(pack, &form.purpose, language),
+                filled_by: shown(pack, &form.filled_by, language),
+                version: form.version.to_string(),
+                steps: form.steps.iter().map(ToString::to_string).collect(),
+                questions: fields.len(),
+                highest_sensitivity: fields
+                    .iter()
+                    .map(|f| f.sensitivity)
+                    .max()
+                    .unwrap_or(Sensitivity::Public),
+            }
+        })
+        .collect()
+}
+
+/// Which roles see each sensitivity level and which fields carry it. Levels with no
+/// field in the selected forms are left out.
+fn access_levels(pack: &Pack, language: &str) -> Vec<AccessLevel> {
+    let mut levels: BTreeMap<Sensitivity, Vec<FieldGroup>> = BTreeMap::new();
+    for form in &pack.forms.forms {
+        let mut by_level: BTreeMap<Sensitivity, Vec<String>> = BTreeMap::new();
+        for field in all_fields(form) {
+            if !field.kind.holds_answer() {
+                continue;
+            }
+            by_level.entry(field.sensitivity).or_default().push(shown(
+                pack,
+                &field.label,
+                language,
+            ));
+        }
+        for (level, fields) in by_level {
+            levels.entry(level).or_default().push(FieldGroup {
+                form: shown(pack, &form.title, language),
+                fields,
+            });
+        }
+    }
+    levels
+        .into_iter()
+        .rev()
+        .map(|(level, forms)| {
+            let roles = pack
+                .config
+                .data_protection
+                .access
+                .iter()
+                .filter(|rule| rule.sensitivity == level)
+                .flat_map(|rule| rule.roles.iter().map(ToString::to_string))
+                .collect();
+            AccessLevel {
+                level,
+                roles,
+                fields: forms.iter().map(|g| g.fields.len()).sum(),
+                forms,
+            }
+        })
+        .collect()
+}
+
+/// The fields shared across borders: the configured minimum dataset, or else every
+/// field the forms mark for cross-border sharing.
+fn minimum_dataset(pack: &Pack, language: &str) -> Vec<FieldGroup> {
+    let configured = pack
+        .config
+        .cross_border
+        .as_ref()
+        .and_then(|c| c.minimum_dataset.as_ref());
+    let mut groups = Vec::new();
+    for form in &pack.forms.forms {
+        let fields: Vec<String> = all_fields(form)
+            .into_iter()
+            .filter(|field| match configured {
+                Some(list) => list
+                    .iter()
+                    .any(|r| r.form == form.id && r.field == field.id),
+                None => field.cross_border,
+            })
+            .map(|field| shown(pack, &field.label, language))
+            .collect();
+        if !fields.is_empty() {
+            groups.push(FieldGroup {
+                form: shown(pack, &form.title, language),
+                fields,
+            });
+        }
+    }
+    groups
+}
+
+/// Pathways grouped under their concern, in the order concerns are configured; concerns
+/// without a pathway are left out.
+fn pathways_by_concern(config: &Value) -> Value {
+    let pathways = config["pathways"].as_array().cloned().unwrap_or_default();
+    let concerns = config["concerns"].as_array().cloned().unwrap_or_default();
+    Value::Array(
+        concerns
+            .into_iter()
+            .filter_map(|concern| {
+                let id = concern.get("id")?.as_str()?.to_owned();
+                let own: Vec<Value> = pathways
+                    .iter()
+                    .filter(|p| p["concern"].as_str() == Some(&id))
+                    .cloned()
+                    .collect();
+                (!own.is_empty()).then(|| json!({ "concern": concern, "pathways": own }))
+            })
+            .collect(),
+    )
+}

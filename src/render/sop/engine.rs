@@ -1,0 +1,272 @@
+//! The template engine: Tera with the built-in chapters (each overridable from the
+//! country folder), Markdown escaping of every value, and the SOP's own functions and
+//! filters (`t`, `duration`, `date`, `num`, `names`).
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+use tera::{Context, Tera};
+
+use super::markdown::escape;
+use super::text::{Prose, fill_escaped};
+
+/// The built-in chapters, in document order. The file name without `.md` is the
+/// chapter's id.
+pub const CHAPTERS: &[(&str, &str)] = &[
+    (
+        "front",
+        include_str!("../../../sop-templates/chapters/front.md"),
+    ),
+    (
+        "purpose",
+        include_str!("../../../sop-templates/chapters/purpose.md"),
+    ),
+    (
+        "principles",
+        include_str!("../../../sop-templates/chapters/principles.md"),
+    ),
+    (
+        "coordination",
+        include_str!("../../../sop-templates/chapters/coordination.md"),
+    ),
+    (
+        "procedure",
+        include_str!("../../../sop-templates/chapters/procedure.md"),
+    ),
+    (
+        "prioritisation",
+        include_str!("../../../sop-templates/chapters/prioritisation.md"),
+    ),
+    (
+        "case-conferences",
+        include_str!("../../../sop-templates/chapters/case-conferences.md"),
+    ),
+    (
+        "referrals",
+        include_str!("../../../sop-templates/chapters/referrals.md"),
+    ),
+    (
+        "bid",
+        include_str!("../../../sop-templates/chapters/bid.md"),
+    ),
+    (
+        "data-protection",
+        include_str!("../../../sop-templates/chapters/data-protection.md"),
+    ),
+    (
+        "cross-border",
+        include_str!("../../../sop-templates/chapters/cross-border.md"),
+    ),
+    (
+        "human-resources",
+        include_str!("../../../sop-templates/chapters/human-resources.md"),
+    ),
+    (
+        "monitoring",
+        include_str!("../../../sop-templates/chapters/monitoring.md"),
+    ),
+    (
+        "glossary",
+        include_str!("../../../sop-templates/chapters/glossary.md"),
+    ),
+    (
+        "annexes",
+        include_str!("../../../sop-templates/chapters/annexes.md"),
+    ),
+];
+
+/// The chapter that carries the title page content: not numbered.
+pub const FRONT: &str = "front";
+
+/// Template names as users see them in errors and override them: `sop/<id>.md`.
+pub fn template_name(chapter: &str) -> String {
+    format!("sop/{chapter}.md")
+}
+
+/// Parses the built-in chapters with the country's overrides (by template name)
+/// replacing them. Errors name the template and the line.
+pub fn load(overrides: &std::collections::BTreeMap<String, String>) -> Result<Tera, String> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".md"]);
+    tera.set_escape_fn(escape);
+    // No template may read the environment, the clock or randomness: output must depend
+    // on the configuration only.
+    for name in ["get_env", "now", "get_random"] {
+        tera.register_function(name, move |_: &HashMap<String, Value>| {
+            Err(tera::Error::msg(format!(
+                "`{name}` is not available in SOP templates: output depends on the configuration only"
+            )))
+        });
+    }
+    let templates: Vec<(String, &str)> = CHAPTERS
+        .iter()
+        .map(|(id, built_in)| {
+            let name = template_name(id);
+            let text = overrides.get(&name).map_or(*built_in, String::as_str);
+            (name, text)
+        })
+        .collect();
+    tera.add_raw_templates(templates)
+        .map_err(|e| describe_error(&e))?;
+    Ok(tera)
+}
+
+/// A Tera error with its causes, which carry the template name and `line:column`.
+pub fn describe_error(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(&format!("\n  {cause}"));
+        source = cause.source();
+    }
+    message
+}
+
+/// Sentence keys templates asked for that no catalogue has.
+pub type Unknown = Arc<Mutex<BTreeSet<String>>>;
+
+/// Renders one chapter for one language.
+pub fn render_chapter(tera: &Tera, chapter: &str, context: &Context) -> Result<String, String> {
+    tera.render(&template_name(chapter), context)
+        .map_err(|e| describe_error(&e))
+}
+
+/// A copy of the engine with the functions and filters of one language registered.
+pub fn for_language(tera: &Tera, prose: Arc<Prose>, lookups: Arc<Value>, unknown: Unknown) -> Tera {
+    let mut tera = tera.clone();
+    tera.register_function(
+        "t",
+        Sentence {
+            prose: prose.clone(),
+            unknown,
+        },
+    );
+    let p = prose.clone();
+    tera.register_filter(
+        "duration",
+        move |value: &Value, _: &HashMap<String, Value>| {
+            let text = value.as_str().unwrap_or_default();
+            let duration: crate::config::Duration = text
+                .parse()
+                .map_err(|e: String| tera::Error::msg(format!("duration: {e}")))?;
+            Ok(Value::String(p.duration(duration)))
+        },
+    );
+    let p = prose.clone();
+    tera.register_filter("date", move |value: &Value, _: &HashMap<String, Value>| {
+        let text = value.as_str().unwrap_or_default();
+        let date: crate::config::Date = text
+            .parse()
+            .map_err(|e: String| tera::Error::msg(format!("date: {e}")))?;
+        Ok(Value::String(p.date(date)))
+    });
+    let p = prose.clone();
+    tera.register_filter("num", move |value: &Value, _: &HashMap<String, Value>| {
+        let text = match value {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        Ok(Value::String(p.digits(&text)))
+    });
+    let p = prose.clone();
+    tera.register_filter(
+        "country",
+        move |value: &Value, _: &HashMap<String, Value>| {
+            // Country names come from the SOP catalogue; a country it lacks shows its ISO code.
+            let code = value.as_str().unwrap_or_default();
+            let name = p
+                .lookup(&format!("country.{code}"))
+                .map_or_else(|| code.to_owned(), |found| found.text.to_owned());
+            Ok(Value::String(name))
+        },
+    );
+    let p = prose;
+    tera.register_filter(
+        "names",
+        move |value: &Value, args: &HashMap<String, Value>| {
+            let of = args.get("of").and_then(Value::as_str).unwrap_or("role");
+            let table = lookups
+                .get(of)
+                .ok_or_else(|| tera::Error::msg(format!("names: unknown lookup `{of}`")))?;
+            let ids: Vec<&str> = match value {
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                Value::String(s) => vec![s.as_str()],
+                _ => Vec::new(),
+            };
+            let names: Vec<String> = ids.iter().map(|id| display_name(table, id)).collect();
+            Ok(Value::String(join_list(&p, &names)))
+        },
+    );
+    tera
+}
+
+/// The name an entry shows: an organisation by its acronym when it has one, anything
+/// else by its label, name or title.
+fn display_name(table: &Value, id: &str) -> String {
+    let Some(entry) = table.get(id) else {
+        return id.to_owned();
+    };
+    ["acronym", "label", "name", "title"]
+        .iter()
+        .find_map(|key| entry.get(*key).and_then(Value::as_str))
+        .unwrap_or(id)
+        .to_owned()
+}
+
+/// "A, B and C" in the language's words.
+pub fn join_list(prose: &Prose, items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => {
+            let separator = prose.get("list.separator");
+            let head = rest.join(&separator);
+            prose
+                .get("list.and")
+                .replace("{head}", &head)
+                .replace("{last}", last)
+        }
+    }
+}
+
+/// `t(k="steps.intro", name=value…)`: a sentence of the catalogue with its placeholders
+/// filled by escaped values. The sentence itself is our own Markdown, so it is marked
+/// safe; the values inside it are not trusted.
+struct Sentence {
+    prose: Arc<Prose>,
+    unknown: Unknown,
+}
+
+impl tera::Function for Sentence {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let key = args
+            .get("k")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("t() needs the sentence key: t(k=\"…\")"))?;
+        if self.prose.lookup(key).is_none()
+            && let Ok(mut unknown) = self.unknown.lock()
+        {
+            unknown.insert(key.to_owned());
+        }
+        let values: Vec<(&str, String)> = args
+            .iter()
+            .filter(|(name, _)| name.as_str() != "k")
+            .map(|(name, value)| {
+                let text = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => self.prose.digits(&n.to_string()),
+                    Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                (name.as_str(), text)
+            })
+            .collect();
+        Ok(Value::String(fill_escaped(&self.prose.get(key), &values)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,253 @@
+//! The SOP as one self-contained HTML file: inline CSS and SVG, `lang` and `dir` set,
+//! a table of contents, print CSS with a running header and page numbers.
+
+use std::collections::{BTreeMap, HashSet};
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+
+use super::SopDocument;
+use super::markdown::{anchor, plain_text};
+use crate::config::Status;
+use crate::pack::Pack;
+
+const STYLE: &str = include_str!("../../../sop-templates/sop.css");
+
+/// A heading of the table of contents.
+pub struct TocEntry {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+}
+
+/// Gives every chapter and section heading a unique anchor, in document order.
+pub fn headings(events: &[Event<'_>]) -> Vec<TocEntry> {
+    let mut out = Vec::new();
+    let mut used = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, .. }) = &events[i] {
+            let end = events[i..]
+                .iter()
+                .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                .map_or(events.len(), |p| i + p);
+            let text = plain_text(&events[i + 1..end]);
+            let mut id = anchor(&text);
+            let base = id.clone();
+            let mut n = 1;
+            while !used.insert(id.clone()) {
+                n += 1;
+                id = format!("{base}-{n}");
+            }
+            out.push(TocEntry {
+                level: heading_number(*level),
+                text,
+                anchor: id,
+            });
+            i = end;
+        }
+        i += 1;
+    }
+    out
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A CSS string literal: quotes and backslashes escaped, and `<` written as an escape
+/// so that no value can close the `<style>` element.
+fn css_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '\n' | '\r' => out.push_str(&format!("\\{:X} ", c as u32)),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+pub fn page(
+    document: &SopDocument,
+    pack: &Pack,
+    events: &[Event<'_>],
+    svgs: &BTreeMap<String, String>,
+) -> String {
+    let tag = document.language.tag.as_str();
+    let dir = if document.rtl() { "rtl" } else { "ltr" };
+    let toc = headings(events);
+    let title = toc.first().map(|h| h.text.clone()).unwrap_or_default();
+    let prose = &document.prose;
+    let page_label = prose.get("document.page");
+    let (before, after) = page_label
+        .split_once("{number}")
+        .unwrap_or((&page_label, ""));
+    let (middle, end) = after.split_once("{total}").unwrap_or((after, ""));
+    let mut css = String::from(STYLE);
+    css.push_str(&format!(
+        "@page {{ @top-center {{ content: {}; }} @bottom-center {{ content: {} counter(page) {} counter(pages) {}; }} }}\n",
+        css_string(&document.header(pack)),
+        css_string(before),
+        css_string(middle),
+        css_string(end),
+    ));
+    let draft = pack.config.sop.status == Status::Draft;
+    if draft {
+        css.push_str(&format!(
+            "body::before {{ content: {}; }}\n",
+            css_string(&prose.get("document.draft_mark"))
+        ));
+    }
+    let mut html = String::with_capacity(64 * 1024);
+    html.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\" dir=\"{dir}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"bipgen\">\n<title>{}</title>\n<style>\n{css}</style>\n</head>\n<body{}>\n<main>\n",
+        escape_html(tag),
+        escape_html(&title),
+        if draft { " class=\"draft\"" } else { "" },
+    ));
+    let body = body_events(events, &toc, svgs, prose.get("document.contents"));
+    pulldown_cmark::html::push_html(&mut html, body.into_iter());
+    html.push_str("</main>\n</body>\n</html>\n");
+    // Header cells name their column for screen readers. Text is escaped, so `<th` can
+    // only be a tag.
+    html.replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=")
+}
+
+/// The events with anchors on headings, the table of contents before the first
+/// chapter, and each flowchart as an inline SVG figure.
+fn body_events<'a>(
+    events: &'a [Event<'a>],
+    toc: &[TocEntry],
+    svgs: &BTreeMap<String, String>,
+    contents: String,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len() + 16);
+    let mut headings = toc.iter();
+    let mut toc_written = false;
+    // A figure may not sit inside a paragraph: a paragraph holding only a flowchart is
+    // dropped around it.
+    let mut in_figure_paragraph = false;
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Paragraph)
+                if matches!(events.get(i + 1), Some(Event::Start(Tag::Image { .. }))) =>
+            {
+                in_figure_paragraph = true;
+            }
+            Event::End(TagEnd::Paragraph) if in_figure_paragraph => {
+                in_figure_paragraph = false;
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                let entry = headings.next();
+                if *level == HeadingLevel::H2 && !toc_written {
+                    out.push(Event::Html(CowStr::from(toc_html(toc, &contents))));
+                    toc_written = true;
+                }
+                let n = heading_number(*level);
+                let id = entry.map(|e| e.anchor.as_str()).unwrap_or_default();
+                out.push(Event::Html(CowStr::from(format!(
+                    "<h{n} id=\"{}\">",
+                    escape_html(id)
+                ))));
+                i += 1;
+                while i < events.len() && !matches!(events[i], Event::End(TagEnd::Heading(_))) {
+                    out.push(events[i].clone());
+                    i += 1;
+                }
+                out.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Image)))
+                    .map_or(events.len(), |p| i + p);
+                let alt = plain_text(&events[i + 1..end]);
+                let svg = svgs
+                    .get(dest_url.as_ref())
+                    .map(|s| strip_prolog(s))
+                    .unwrap_or_default();
+                out.push(Event::Html(CowStr::from(format!(
+                    "<figure role=\"group\" aria-label=\"{0}\">{svg}<figcaption>{0}</figcaption></figure>",
+                    escape_html(&alt)
+                ))));
+                i = end;
+            }
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn strip_prolog(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(start) => &svg[start..],
+        None => svg,
+    }
+}
+
+fn toc_html(toc: &[TocEntry], contents: &str) -> String {
+    let mut html = format!(
+        "<nav class=\"toc\" aria-labelledby=\"toc-title\"><h2 id=\"toc-title\">{}</h2>\n<ul>\n",
+        escape_html(contents)
+    );
+    let link = |e: &TocEntry| {
+        format!(
+            "<a href=\"#{}\">{}</a>",
+            escape_html(&e.anchor),
+            escape_html(&e.text)
+        )
+    };
+    let entries: Vec<&TocEntry> = toc
+        .iter()
+        .filter(|e| e.level == 2 || e.level == 3)
+        .collect();
+    let mut i = 0;
+    while i < entries.len() {
+        html.push_str("<li>");
+        html.push_str(&link(entries[i]));
+        let children: Vec<&&TocEntry> = entries[i + 1..]
+            .iter()
+            .take_while(|e| e.level == 3)
+            .collect();
+        if !children.is_empty() {
+            html.push_str("\n<ul>\n");
+            for child in &children {
+                html.push_str(&format!("<li>{}</li>\n", link(child)));
+            }
+            html.push_str("</ul>\n");
+        }
+        html.push_str("</li>\n");
+        i += 1 + children.len();
+    }
+    html.push_str("</ul>\n</nav>\n");
+    html
+}

@@ -1,0 +1,255 @@
+//! The SOP document: Tera Markdown chapters filled from the pack, then one parse of that
+//! Markdown rendered to HTML, PDF (embedded Typst) and DOCX, so the four never disagree.
+
+mod charts;
+mod context;
+pub mod docx;
+mod engine;
+pub mod flowchart;
+mod html;
+pub mod markdown;
+mod pdf;
+pub mod text;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
+
+use crate::config::{Direction, Language};
+use crate::pack::Pack;
+
+use super::{Output, OutputKind, RenderError, Renderer};
+use text::{Catalogue, Prose};
+
+pub use engine::{CHAPTERS, template_name};
+
+const RENDERER: &str = "sop";
+
+pub struct Sop;
+
+impl Renderer for Sop {
+    fn name(&self) -> &'static str {
+        RENDERER
+    }
+
+    fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
+        let tera = engine::load(&pack.templates).map_err(error)?;
+        // One thread per language: the PDF layout dominates and languages are independent.
+        let results: Vec<Result<Vec<Output>, String>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = pack
+                .languages()
+                .iter()
+                .map(|language| {
+                    let tera = &tera;
+                    scope.spawn(move || write_markdown(pack, tera, language)?.outputs(pack))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("a renderer thread panicked".into()))
+                })
+                .collect()
+        });
+        let mut outputs = Vec::new();
+        for result in results {
+            outputs.extend(result.map_err(error)?);
+        }
+        Ok(outputs)
+    }
+}
+
+fn error(message: String) -> RenderError {
+    RenderError {
+        renderer: RENDERER,
+        message,
+    }
+}
+
+/// The SOP of one language, written as Markdown, with what the other formats need.
+pub struct SopDocument {
+    pub language: Language,
+    pub prose: Arc<Prose>,
+    pub markdown: String,
+    pub charts: Vec<charts::Chart>,
+}
+
+/// The prose of `language`: the built-in catalogue with the country's own sentences over
+/// it, then the same for each configured fallback language.
+pub fn prose_for(pack: &Pack, language: &Language) -> Prose {
+    let mut chain = Vec::new();
+    let mut current = Some(language);
+    while let Some(lang) = current {
+        let tag = lang.tag.to_string();
+        if chain.iter().any(|(t, _)| t == &tag) {
+            break;
+        }
+        let mut catalogue = Catalogue::built_in(&tag).unwrap_or_default();
+        if let Some(own) = pack.sop_texts.get(&tag) {
+            catalogue.overlay(own.clone());
+        }
+        chain.push((tag, catalogue));
+        current = lang
+            .fallback
+            .as_ref()
+            .and_then(|f| pack.languages().iter().find(|l| &l.tag == f));
+    }
+    Prose::new(language.clone(), chain)
+}
+
+/// Sentences the SOP needs that `language` lacks, fallbacks included.
+pub fn missing_sentences(pack: &Pack, language: &Language) -> Vec<String> {
+    let english = Catalogue::built_in("en").unwrap_or_default();
+    prose_for(pack, language)
+        .missing(&english)
+        .into_iter()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Renders every chapter for `language` into one Markdown document. Chapters that come
+/// out empty (their data is not configured) are left out and numbering closes up.
+pub fn write_markdown(
+    pack: &Pack,
+    tera: &tera::Tera,
+    language: &Language,
+) -> Result<SopDocument, String> {
+    let tag = language.tag.as_str();
+    let missing = missing_sentences(pack, language);
+    if !missing.is_empty() {
+        return Err(format!(
+            "the SOP has {} sentence(s) with no `{tag}` text and no fallback language: {}{}; \
+             translate them in templates/sop/text/{tag}.toml or set `fallback` for `{tag}` in [[languages]]",
+            missing.len(),
+            missing
+                .iter()
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", "),
+            if missing.len() > 8 { ", …" } else { "" }
+        ));
+    }
+    let prose = Arc::new(prose_for(pack, language));
+    let context_value = context::build(pack, language);
+    let context = tera::Context::from_value(context_value.clone())
+        .map_err(|e| format!("SOP context: {e}"))?;
+    let unknown: engine::Unknown = Arc::new(Mutex::new(BTreeSet::new()));
+    let tera = engine::for_language(
+        tera,
+        prose.clone(),
+        Arc::new(context_value),
+        unknown.clone(),
+    );
+    let mut markdown = String::new();
+    let mut number = 0;
+    for (chapter, _) in CHAPTERS {
+        let text = engine::render_chapter(&tera, chapter, &context)?;
+        if text.trim().is_empty() {
+            continue;
+        }
+        let text = if *chapter == engine::FRONT {
+            text
+        } else {
+            number += 1;
+            markdown::number_headings(&text, number)
+        };
+        markdown.push_str(&text);
+        markdown.push_str("\n\n");
+    }
+    let unknown = unknown.lock().map(|u| u.clone()).unwrap_or_default();
+    if !unknown.is_empty() {
+        return Err(format!(
+            "SOP templates use sentence keys no catalogue has: {}",
+            unknown.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let charts = charts::build(pack, language, &prose)?;
+    Ok(SopDocument {
+        language: language.clone(),
+        prose,
+        markdown: markdown::tidy(&markdown),
+        charts,
+    })
+}
+
+impl SopDocument {
+    fn tag(&self) -> &str {
+        self.language.tag.as_str()
+    }
+
+    fn rtl(&self) -> bool {
+        self.language.direction == Direction::Rtl
+    }
+
+    /// The running header: title and version.
+    fn header(&self, pack: &Pack) -> String {
+        let title = pack
+            .text(&pack.config.sop.title, self.tag())
+            .map(|s| s.text)
+            .unwrap_or_default();
+        self.prose
+            .get("document.header")
+            .replace("{title}", title)
+            .replace("{version}", &pack.config.sop.version.to_string())
+    }
+
+    /// The four formats and the flowcharts as SVG files beside the Markdown.
+    pub fn outputs(&self, pack: &Pack) -> Result<Vec<Output>, String> {
+        let tag = self.tag().to_owned();
+        let folder = format!("sop/{tag}");
+        let events = markdown::parse(&self.markdown);
+        let svgs: BTreeMap<String, String> = self
+            .charts
+            .iter()
+            .map(|c| (c.url.clone(), c.svg.clone()))
+            .collect();
+        let html = html::page(self, pack, &events, &svgs);
+        let pdf = pdf::render(self, pack, &events)?;
+        let images = self
+            .charts
+            .iter()
+            .map(|c| Ok((c.url.clone(), c.png()?)))
+            .collect::<Result<BTreeMap<_, _>, String>>()?;
+        let title = pack
+            .text(&pack.config.sop.title, &tag)
+            .map(|s| s.text)
+            .unwrap_or_default();
+        let header = self.header(pack);
+        let font = crate::typeset::fonts_for_script(self.language.script.as_str())
+            .and_then(|f| f.first().copied())
+            .unwrap_or("Noto Sans");
+        let created = pack.config.sop.effective_date.to_string();
+        let docx = docx::write_docx(
+            &events,
+            &docx::DocxDocument {
+                title,
+                language: &tag,
+                rtl: self.rtl(),
+                font,
+                header_text: &header,
+                page_label: &self.prose.get("document.page"),
+                toc_title: &self.prose.get("document.contents"),
+                created: &created,
+                images: &images,
+            },
+        )?;
+        let file = |name: &str, bytes: Vec<u8>| Output {
+            path: format!("{folder}/{name}"),
+            kind: OutputKind::Sop,
+            form: None,
+            languages: vec![tag.clone()],
+            bytes,
+        };
+        let mut outputs = vec![
+            file("sop.md", self.markdown.clone().into_bytes()),
+            file("sop.html", html.into_bytes()),
+            file("sop.pdf", pdf),
+            file("sop.docx", docx),
+        ];
+        for chart in &self.charts {
+            outputs.push(file(&chart.url, chart.svg.clone().into_bytes()));
+        }
+        Ok(outputs)
+    }
+}

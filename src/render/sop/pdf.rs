@@ -1,0 +1,212 @@
+//! The SOP as PDF: the parsed Markdown written as Typst markup in which every piece of
+//! text is a string literal (so nothing from the configuration can be read as Typst),
+//! laid out by `sop-templates/sop.typ` through the embedded Typst.
+
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
+use serde_json::json;
+
+use super::SopDocument;
+use crate::config::{Paper, Status};
+use crate::pack::Pack;
+use crate::typeset::{Document, compile_pdf, fonts_for_script};
+
+const TEMPLATE: &str = include_str!("../../../sop-templates/sop.typ");
+const FLOWCHART: &str = include_str!("../../../sop-templates/flowchart.typ");
+const MAIN: &str = "#import \"/sop.typ\": sop\n#show: sop\n#include \"/body.typ\"\n";
+
+/// The template in use: the country's `templates/sop/sop.typ`, or the built-in one.
+fn template(pack: &Pack) -> &str {
+    pack.templates
+        .get("sop/sop.typ")
+        .map_or(TEMPLATE, String::as_str)
+}
+
+pub fn render(
+    document: &SopDocument,
+    pack: &Pack,
+    events: &[Event<'_>],
+) -> Result<Vec<u8>, String> {
+    let tag = document.language.tag.as_str();
+    let prose = &document.prose;
+    let sop = &pack.config.sop;
+    let page = prose.get("document.page");
+    let fonts: Vec<&str> = fonts_for_script(document.language.script.as_str())
+        .map(<[&str]>::to_vec)
+        .unwrap_or_else(|| vec!["Noto Sans"]);
+    let meta = json!({
+        "title": pack.text(&sop.title, tag).map(|s| s.text).unwrap_or_default(),
+        "header": document.header(pack),
+        "page": page,
+        "contents": prose.get("document.contents"),
+        "lang": document.language.primary_subtag(),
+        "dir": if document.rtl() { "rtl" } else { "ltr" },
+        "fonts": fonts,
+        "draft": sop.status == Status::Draft,
+        "draft_mark": prose.get("document.draft_mark"),
+        "paper": match pack.config.forms.paper { Paper::A4 => "a4", Paper::Letter => "us-letter" },
+    });
+    let mut files = vec![
+        ("/sop.typ".to_owned(), template(pack).as_bytes().to_vec()),
+        ("/flowchart.typ".to_owned(), FLOWCHART.as_bytes().to_vec()),
+        (
+            "/meta.json".to_owned(),
+            serde_json::to_vec(&meta).unwrap_or_default(),
+        ),
+        ("/body.typ".to_owned(), markup(events).into_bytes()),
+    ];
+    for chart in &document.charts {
+        let path = format!("/{}.json", chart.url.trim_end_matches(".svg"));
+        files.push((path, serde_json::to_vec(&chart.scene).unwrap_or_default()));
+    }
+    compile_pdf(&Document {
+        main: MAIN.to_owned(),
+        files,
+        date: sop.effective_date,
+        ident: format!("bipgen/{}/sop/{tag}", sop.country),
+    })
+    .map_err(|e| format!("SOP PDF ({tag}): {e}"))
+}
+
+/// A Typst string literal.
+fn string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text as markup: an embedded string expression, ended by `;` so that nothing after it
+/// can continue the expression.
+fn text(out: &mut String, t: &str) {
+    if !t.is_empty() {
+        out.push('#');
+        out.push_str(&string(t));
+        out.push(';');
+    }
+}
+
+fn level(h: HeadingLevel) -> u8 {
+    match h {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 1,
+        HeadingLevel::H3 => 2,
+        HeadingLevel::H4 => 3,
+        HeadingLevel::H5 | HeadingLevel::H6 => 4,
+    }
+}
+
+/// The body: Markdown H1 is the title page's title, H2 chapters are level-1 headings
+/// (each on a new page), H3 and H4 sections below them.
+pub fn markup(events: &[Event<'_>]) -> String {
+    let mut out = String::from("#import \"/sop.typ\": *\n");
+    // Open lists and tables, to close them with the right syntax.
+    let mut contents_written = false;
+    let mut table_cells: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading { level: h, .. }) => {
+                if *h == HeadingLevel::H1 {
+                    out.push_str("#sop-title[");
+                } else {
+                    if *h == HeadingLevel::H2 && !contents_written {
+                        out.push_str("#sop-contents()\n");
+                        contents_written = true;
+                    }
+                    out.push_str(&format!("#heading(level: {})[", level(*h)));
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => out.push_str("]\n"),
+            Event::Start(Tag::Paragraph) => {}
+            Event::End(TagEnd::Paragraph) => out.push_str("\n\n"),
+            Event::Start(Tag::Emphasis) => out.push_str("#emph["),
+            Event::Start(Tag::Strong) => out.push_str("#strong["),
+            Event::Start(Tag::Strikethrough) => out.push_str("#strike["),
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => out.push(']'),
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                out.push_str(&format!("#link({})[", string(dest_url)));
+            }
+            Event::End(TagEnd::Link) => out.push(']'),
+            Event::Start(Tag::BlockQuote(_)) => out.push_str("#sop-notice["),
+            Event::End(TagEnd::BlockQuote(_)) => out.push_str("]\n\n"),
+            Event::Start(Tag::List(Some(start))) => {
+                out.push_str(&format!("#enum(start: {start}, tight: false,\n"));
+            }
+            Event::Start(Tag::List(None)) => out.push_str("#list(tight: false,\n"),
+            Event::End(TagEnd::List(_)) => out.push_str(")\n\n"),
+            Event::Start(Tag::Item) => out.push('['),
+            Event::End(TagEnd::Item) => out.push_str("],\n"),
+            Event::Start(Tag::Table(alignments)) => {
+                let align: Vec<&str> = alignments
+                    .iter()
+                    .map(|a| match a {
+                        Alignment::Center => "center",
+                        Alignment::Right => "end",
+                        _ => "start",
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "#sop-table(columns: {}, align: ({},),\n",
+                    alignments.len(),
+                    align.join(", ")
+                ));
+                table_cells.push(alignments.len());
+            }
+            Event::End(TagEnd::Table) => {
+                table_cells.pop();
+                out.push_str(")\n\n");
+            }
+            Event::Start(Tag::TableHead) => out.push_str("table.header("),
+            Event::End(TagEnd::TableHead) => out.push_str("),\n"),
+            Event::Start(Tag::TableRow) | Event::End(TagEnd::TableRow) => {}
+            Event::Start(Tag::TableCell) => out.push('['),
+            Event::End(TagEnd::TableCell) => out.push_str("],"),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Image)))
+                    .map_or(events.len(), |p| i + p);
+                let caption = super::markdown::plain_text(&events[i + 1..end]);
+                let data = format!("/{}.json", dest_url.trim_end_matches(".svg"));
+                out.push_str(&format!(
+                    "#sop-figure(json({}), {})\n",
+                    string(&data),
+                    string(&caption)
+                ));
+                i = end;
+            }
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => text(&mut out, t),
+            Event::Code(t) => out.push_str(&format!("#raw({});", string(t))),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str("#linebreak()\n"),
+            Event::Rule => out.push_str("#line(length: 100%)\n\n"),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_always_a_string_literal() {
+        let body = markup(&super::super::markdown::parse(
+            "## Title\n\n#set page(width: 1pt) *bold* \\$x\\$ \\<y> \"q\" \\\\ end\n",
+        ));
+        assert!(body.contains(r##"#"#set page(width: 1pt) ";"##), "{body}");
+        assert!(body.contains(r#"\"q\" ";"#), "{body}");
+        assert!(body.contains(r##"#"\\ end";"##), "{body}");
+    }
+}

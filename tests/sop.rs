@@ -1,0 +1,382 @@
+//! The SOP document as its readers get it, for the Chad example (French, Arabic, English)
+//! and the minimal one: Markdown matches the approved text (golden files), HTML is
+//! self-contained and well formed with the right direction, the PDF embeds its fonts and
+//! has an outline and the version on every page, the DOCX has real headings and tables
+//! for pandoc and opens in LibreOffice, and configuration strings stay literal in all
+//! four formats.
+//!
+//! pandoc, LibreOffice, poppler-utils and html5lib are installed by `.ci/run`; in CI a
+//! missing tool fails the test.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use bipgen::render::Renderer;
+
+/// The SOP files of a configuration, by path, rendered once per test binary.
+fn sop_of(config: &Path) -> BTreeMap<String, Vec<u8>> {
+    let checked = bipgen::check(config);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let pack = checked.resolve("country.toml").unwrap().unwrap();
+    bipgen::render::sop::Sop
+        .render(&pack)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|o| (o.path, o.bytes))
+        .collect()
+}
+
+struct Written {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+fn write(files: BTreeMap<String, Vec<u8>>) -> Written {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    for (path, bytes) in &files {
+        let target = root.join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, bytes).unwrap();
+    }
+    Written {
+        _dir: dir,
+        root,
+        files,
+    }
+}
+
+fn chad() -> &'static Written {
+    static CHAD: OnceLock<Written> = OnceLock::new();
+    CHAD.get_or_init(|| write(sop_of(Path::new("examples/chad/country.toml"))))
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("UTF-8")
+}
+
+fn run(command: &mut Command) -> String {
+    let out = command.output().expect("start the tool");
+    assert!(
+        out.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_language_gets_four_formats_and_its_flowcharts() {
+    let files = &chad().files;
+    for lang in ["fr", "ar", "en"] {
+        for name in ["sop.md", "sop.html", "sop.pdf", "sop.docx"] {
+            let path = format!("sop/{lang}/{name}");
+            assert!(files.get(&path).is_some_and(|b| b.len() > 1000), "{path}");
+        }
+        let md = text(&files[&format!("sop/{lang}/sop.md")]);
+        for chart in ["case-management", "bid"] {
+            let url = format!("flowcharts/{chart}.svg");
+            assert!(md.contains(&format!("]({url})")), "{lang}: {chart}");
+            assert!(
+                files.contains_key(&format!("sop/{lang}/{url}")),
+                "{lang}: {chart}"
+            );
+        }
+    }
+}
+
+#[test]
+fn markdown_matches_the_golden_files() {
+    let minimal = sop_of(Path::new("examples/minimal/country.toml"));
+    let cases = [
+        (
+            "chad-en.md",
+            text(&chad().files["sop/en/sop.md"]).to_owned(),
+        ),
+        ("minimal-en.md", text(&minimal["sop/en/sop.md"]).to_owned()),
+    ];
+    for (name, actual) in cases {
+        let golden = Path::new("tests/golden/sop").join(name);
+        if std::env::var_os("BIPGEN_BLESS").is_some() {
+            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+            std::fs::write(&golden, &actual).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&golden)
+            .unwrap_or_else(|_| panic!("{} is missing: run with BIPGEN_BLESS=1", golden.display()));
+        assert!(
+            expected == actual,
+            "{name} differs from the golden file; review the change and bless with BIPGEN_BLESS=1"
+        );
+    }
+}
+
+#[test]
+fn chapters_without_data_are_left_out_and_numbering_closes_up() {
+    let minimal = sop_of(Path::new("examples/minimal/country.toml"));
+    let md = text(&minimal["sop/en/sop.md"]);
+    // No cross-border section, services or case conference in the minimal example.
+    assert!(!md.contains(". Cross-border case management\n"));
+    assert!(!md.contains(" Service directory\n"));
+    assert!(!md.contains("## Case conferences") && !md.contains(". Case conferences"));
+    let numbers: Vec<u32> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .filter_map(|l| l.split_once(". ").and_then(|(n, _)| n.parse().ok()))
+        .collect();
+    assert!(numbers.len() >= 8, "{numbers:?}");
+    assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>());
+    assert!(!md.contains("TBD") && !md.contains("[time.") && !md.contains("{"));
+}
+
+#[test]
+fn staffing_numbers_in_the_text_are_the_computed_ones() {
+    let checked = bipgen::check(Path::new("examples/chad/country.toml"));
+    let pack = checked.resolve("country.toml").unwrap().unwrap();
+    let md = text(&chad().files["sop/en/sop.md"]);
+    let total = &pack.staffing;
+    assert!(total.caseworkers_needed > 0);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| **Total**"))
+        .expect("staffing total row");
+    assert!(
+        row.contains(&format!("**{}**", total.caseworkers_needed)),
+        "{row}"
+    );
+    assert!(row.contains(&format!(
+        "{} to {}",
+        total.case_managers_min, total.case_managers_max
+    )));
+    for area in &total.areas {
+        let needs = format!(
+            "| {} | {} | {} |",
+            area.caseload, area.caseworkers_needed, area.caseworkers_in_post
+        );
+        assert!(md.contains(&needs), "area {}: {needs}", area.area);
+    }
+}
+
+#[test]
+fn html_is_self_contained_well_formed_and_directed() {
+    for lang in ["fr", "ar", "en"] {
+        let html = text(&chad().files[&format!("sop/{lang}/sop.html")]);
+        let dir = if lang == "ar" { "rtl" } else { "ltr" };
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\" dir=\"{dir}\">")),
+            "{lang}"
+        );
+        for external in [
+            "<script",
+            "<link",
+            "@import",
+            "src=\"http",
+            "href=\"http",
+            "url(",
+        ] {
+            assert!(!html.contains(external), "{lang}: {external}");
+        }
+        assert!(
+            html.contains("<nav class=\"toc\""),
+            "{lang}: table of contents"
+        );
+        assert!(html.contains("<th scope=\"col\">"), "{lang}: header cells");
+        assert!(html.contains("<svg"), "{lang}: inline flowcharts");
+        assert!(html.contains("@page"), "{lang}: print CSS");
+    }
+    // html5lib is installed in `.ci/venv` by `.ci/run`.
+    let venv = Path::new(".ci/venv/bin/python3");
+    let Some(python) = venv
+        .exists()
+        .then(|| venv.to_path_buf())
+        .or_else(|| support::tool("python3"))
+    else {
+        return;
+    };
+    let check = "import sys, html5lib\n\
+        p = html5lib.HTMLParser(strict=True)\n\
+        p.parse(open(sys.argv[1], 'rb').read())\n";
+    for lang in ["fr", "ar", "en"] {
+        let path = chad().root.join(format!("sop/{lang}/sop.html"));
+        let out = Command::new(&python)
+            .args(["-c", check])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{lang}: html5lib: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn pdf_embeds_fonts_has_an_outline_and_the_version_on_every_page() {
+    let (Some(pdffonts), Some(pdftotext), Some(pdfinfo), Some(pdftohtml)) = (
+        support::tool("pdffonts"),
+        support::tool("pdftotext"),
+        support::tool("pdfinfo"),
+        support::tool("pdftohtml"),
+    ) else {
+        return;
+    };
+    for lang in ["fr", "ar", "en"] {
+        let pdf = chad().root.join(format!("sop/{lang}/sop.pdf"));
+        let fonts = run(Command::new(&pdffonts).arg(&pdf));
+        for line in fonts.lines().skip(2) {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            let emb = columns[columns.len() - 5];
+            assert_eq!(emb, "yes", "{lang}: font not embedded: {line}");
+        }
+        let info = run(Command::new(&pdfinfo).arg(&pdf));
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap();
+        assert!(pages >= 12, "{lang}: {pages} pages");
+        assert!(info.contains("Tagged:          yes"), "{lang}");
+        let xml = run(Command::new(&pdftohtml)
+            .args(["-xml", "-i", "-stdout", "-q"])
+            .arg(&pdf));
+        assert!(xml.contains("<outline>"), "{lang}: no outline");
+        if lang == "ar" {
+            continue; // pdftotext reorders Arabic; the glyph checks cover it.
+        }
+        for page in 1..=pages {
+            let n = page.to_string();
+            let text = run(Command::new(&pdftotext)
+                .args(["-f", &n, "-l", &n])
+                .arg(&pdf)
+                .arg("-"));
+            assert!(
+                text.contains("1.0.0"),
+                "{lang}: page {page} lacks the version"
+            );
+        }
+    }
+}
+
+#[test]
+fn docx_has_real_headings_and_tables_and_opens_in_libreoffice() {
+    let (Some(pandoc), Some(soffice)) = (support::tool("pandoc"), support::tool("soffice")) else {
+        return;
+    };
+    for lang in ["fr", "ar", "en"] {
+        let docx = chad().root.join(format!("sop/{lang}/sop.docx"));
+        let json = run(Command::new(&pandoc)
+            .args(["-f", "docx", "-t", "json"])
+            .arg(&docx));
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let blocks = doc["blocks"].as_array().unwrap();
+        let headers: Vec<u64> = blocks
+            .iter()
+            .filter(|b| b["t"] == "Header")
+            .map(|b| b["c"][0].as_u64().unwrap())
+            .collect();
+        assert!(
+            headers.iter().filter(|l| **l == 1).count() >= 10,
+            "{lang}: {headers:?}"
+        );
+        assert!(headers.contains(&2), "{lang}");
+        assert!(
+            blocks.iter().filter(|b| b["t"] == "Table").count() >= 10,
+            "{lang}"
+        );
+        let profile = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        run(Command::new(&soffice)
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.path().display()
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(out.path())
+            .arg(&docx));
+        let pdf = out.path().join("sop.pdf");
+        assert!(
+            std::fs::metadata(&pdf)
+                .map(|m| m.len() > 10_000)
+                .unwrap_or(false),
+            "{lang}"
+        );
+    }
+}
+
+/// Configuration strings made of Markdown, HTML, Tera and Typst syntax.
+const HOSTILE: &[&str] = &[
+    "*bold* _it_ [link](http://example.org) `code`",
+    "<script>alert(1)</script> <b>&amp;</b>",
+    "{{ 7*7 }} {% if true %}x{% endif %} {# c #}",
+    "#set page(width: 1pt) $x^2$ <label> @ref",
+    "| a | b | \\ back\\slash",
+    "1. not a list",
+];
+
+#[test]
+fn configuration_strings_stay_literal_in_every_format() {
+    let base = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    let mut config = base.replace(
+        "operation = \"Refugee response\"",
+        &format!("operation = '''{}'''", HOSTILE[0]),
+    );
+    for (i, hostile) in HOSTILE.iter().enumerate() {
+        config.push_str(&format!(
+            "\n[[glossary]]\nterm = '''Term {i} {hostile}'''\ndefinition = '''Meaning {i} {hostile}'''\n"
+        ));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("country.toml");
+    std::fs::write(&path, config).unwrap();
+    let written = write(sop_of(&path));
+    let md = text(&written.files["sop/en/sop.md"]);
+    let mut md_text = String::new();
+    for event in bipgen::render::sop::markdown::parse(md) {
+        match event {
+            pulldown_cmark::Event::Text(t) | pulldown_cmark::Event::Code(t) => md_text.push_str(&t),
+            pulldown_cmark::Event::SoftBreak => md_text.push(' '),
+            _ => {}
+        }
+    }
+    let html = text(&written.files["sop/en/sop.html"]);
+    for hostile in HOSTILE {
+        assert!(md_text.contains(hostile), "Markdown: {hostile}");
+        let escaped = hostile
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        assert!(html.contains(&escaped), "HTML: {hostile}");
+    }
+    assert!(!html.contains("<script"), "HTML runs no script");
+    assert!(!html.contains("<b>"), "HTML takes no markup from values");
+    let tokens = [
+        "{{ 7*7 }}",
+        "#set page(width: 1pt)",
+        "<script>alert(1)</script>",
+        "$x^2$",
+        "1. not a list",
+    ];
+    if let Some(pdftotext) = support::tool("pdftotext") {
+        let pdf = run(Command::new(&pdftotext)
+            .arg(written.root.join("sop/en/sop.pdf"))
+            .arg("-"));
+        for token in tokens {
+            assert!(pdf.contains(token), "PDF: {token}");
+        }
+    }
+    if let Some(pandoc) = support::tool("pandoc") {
+        let plain = run(Command::new(&pandoc)
+            .args(["-f", "docx", "-t", "plain", "--wrap=none"])
+            .arg(written.root.join("sop/en/sop.docx")));
+        for token in tokens {
+            assert!(plain.contains(token), "DOCX: {token}");
+        }
+    }
+}
