@@ -380,3 +380,71 @@ fn configuration_strings_stay_literal_in_every_format() {
         }
     }
 }
+
+#[test]
+fn a_country_overrides_a_chapter_and_template_errors_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/minimal/country.toml",
+        dir.path().join("country.toml"),
+    )
+    .unwrap();
+    let templates = dir.path().join("templates/sop");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("bid.md"),
+        "## Our own BID chapter\n\nDecisions in {{ sop.operation }} follow the national law.\n",
+    )
+    .unwrap();
+    // An empty override drops the chapter.
+    std::fs::write(templates.join("glossary.md"), "").unwrap();
+    let files = sop_of(&dir.path().join("country.toml"));
+    let md = text(&files["sop/en/sop.md"]);
+    assert!(md.contains("Decisions in Refugee response follow the national law."));
+    assert!(md.contains(". Our own BID chapter\n"));
+    assert!(!md.contains(". Glossary\n"));
+
+    std::fs::write(
+        templates.join("bid.md"),
+        "## Broken\n\n{% if true %}\nno end\n",
+    )
+    .unwrap();
+    let checked = bipgen::check(&dir.path().join("country.toml"));
+    let pack = checked.resolve("country.toml").unwrap().unwrap();
+    let error = bipgen::render::sop::Sop
+        .render(&pack)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("templates/sop/bid.md"), "{error}");
+    assert!(error.contains("5:1"), "{error}");
+}
+
+#[test]
+fn a_language_without_sop_prose_is_reported_unless_it_has_a_fallback() {
+    let mut config = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    config.push_str(
+        "\n[[languages]]\ntag = \"am\"\nscript = \"Ethi\"\ndirection = \"ltr\"\nname = \"አማርኛ\"\nfallback = \"en\"\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("country.toml");
+    std::fs::write(&path, config).unwrap();
+    let checked = bipgen::check(&path);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let pack = checked.resolve("country.toml").unwrap().unwrap();
+    let amharic = pack
+        .config
+        .languages
+        .iter()
+        .find(|l| l.tag.as_str() == "am")
+        .unwrap();
+    // With English as fallback every sentence is found (and the SOP renders).
+    assert!(bipgen::render::sop::missing_sentences(&pack, amharic).is_empty());
+    let files = bipgen::render::sop::Sop.render(&pack).unwrap();
+    assert!(files.iter().any(|f| f.path == "sop/am/sop.pdf"));
+    // Without it, every sentence is reported missing, by key.
+    let mut alone = amharic.clone();
+    alone.fallback = None;
+    let missing = bipgen::render::sop::missing_sentences(&pack, &alone);
+    assert!(missing.len() > 400, "{}", missing.len());
+    assert!(missing.iter().any(|k| k == "bid.title"));
+}

@@ -107,8 +107,17 @@ pub fn load(overrides: &std::collections::BTreeMap<String, String>) -> Result<Te
             (name, text)
         })
         .collect();
-    tera.add_raw_templates(templates)
-        .map_err(|e| describe_error(&e))?;
+    tera.add_raw_templates(templates).map_err(|e| {
+        let message = describe_error(&e);
+        // Point at the country's own file when the broken template is an override.
+        match overrides
+            .keys()
+            .find(|name| message.contains(&format!("'{name}'")))
+        {
+            Some(name) => format!("templates/{name} (the country folder's override): {message}"),
+            None => message,
+        }
+    })?;
     Ok(tera)
 }
 
