@@ -149,6 +149,7 @@ fn write_sample(dir: &Path, arabic: bool) -> PathBuf {
         } else {
             "Table des matières"
         },
+        toc_hint: "Mettez à jour ce champ (F9) pour afficher la table des matières.",
         created: "2026-03-01",
         images: &images,
     };

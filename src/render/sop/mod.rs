@@ -230,6 +230,7 @@ impl SopDocument {
                 header_text: &header,
                 page_label: &self.prose.get("document.page"),
                 toc_title: &self.prose.get("document.contents"),
+                toc_hint: &self.prose.get("document.toc_hint"),
                 created: &created,
                 images: &images,
             },

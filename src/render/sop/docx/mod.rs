@@ -41,6 +41,8 @@ pub struct DocxDocument<'a> {
     pub page_label: &'a str,
     /// Heading above the table of contents.
     pub toc_title: &'a str,
+    /// What the contents field shows until Word updates it (how to update it).
+    pub toc_hint: &'a str,
     /// ISO date (`2026-03-01`) for the created and modified properties, so that the
     /// same input always gives the same bytes.
     pub created: &'a str,

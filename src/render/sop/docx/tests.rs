@@ -79,6 +79,7 @@ fn doc<'a>(rtl: bool, images: &'a BTreeMap<String, Png>) -> DocxDocument<'a> {
         header_text: "Chad BIP SOP · version 1.2.0",
         page_label: "Page {number} of {total}",
         toc_title: "Contents",
+        toc_hint: "Update this field to show the table of contents.",
         created: "2026-03-01",
         images,
     }

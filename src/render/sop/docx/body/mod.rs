@@ -342,11 +342,7 @@ impl<'d, 'p> Writer<'d, 'p> {
         );
         self.block(&xml);
         let mut field = self.new_paragraph();
-        field.runs = parts::field(
-            rtl,
-            r#"TOC \o "1-3" \h \z \u"#,
-            update_hint(self.doc.language),
-        );
+        field.runs = parts::field(rtl, r#"TOC \o "1-3" \h \z \u"#, self.doc.toc_hint);
         self.paragraph = Some(field);
         self.close_paragraph();
     }
@@ -374,24 +370,5 @@ impl<'d, 'p> Writer<'d, 'p> {
         self.links.push(true);
         self.paragraph()
             .push_xml(&format!("<w:hyperlink r:id=\"{id}\" w:history=\"1\">"));
-    }
-}
-
-/// The text the table of contents shows until Word fills it.
-fn update_hint(language: &str) -> &'static str {
-    match language.split(['-', '_']).next().unwrap_or("") {
-        "fr" => {
-            "Mettez à jour ce champ (clic droit, « Mettre à jour les champs », ou F9) pour afficher la table des matières."
-        }
-        "ar" => {
-            "حدِّث هذا الحقل (انقر بزر الماوس الأيمن ثم «تحديث الحقل»، أو F9) لعرض جدول المحتويات."
-        }
-        "es" => {
-            "Actualice este campo (clic derecho, «Actualizar campo», o F9) para mostrar la tabla de contenido."
-        }
-        "pt" => {
-            "Atualize este campo (clique com o botão direito, «Atualizar campo», ou F9) para mostrar o índice."
-        }
-        _ => "Update this field (right-click, Update Field, or F9) to show the table of contents.",
     }
 }
