@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod diff;
 pub mod forms;
+pub mod i18n;
 pub mod init;
 pub mod library;
 pub mod output;
@@ -41,6 +42,8 @@ pub struct Checked {
     pub forms: Option<forms::resolve::FormSet>,
     /// The main file could not be read at all (missing, unreadable, a directory).
     pub io_failure: bool,
+    /// The country's translation files (`translations/<lang>.po`).
+    pub translations: i18n::store::Store,
 }
 
 impl Checked {
@@ -65,6 +68,7 @@ impl Checked {
             forms,
             logos,
             templates,
+            &self.translations.overlay(),
             config_file.to_owned(),
             source.sha256.clone(),
         ))
@@ -87,6 +91,7 @@ pub fn check(path: &Path) -> Checked {
                 source: None,
                 forms: None,
                 io_failure: failure.io,
+                translations: Default::default(),
             };
         }
     };
@@ -98,6 +103,7 @@ pub fn check(path: &Path) -> Checked {
         source: Some(loaded),
         forms: None,
         io_failure: false,
+        translations: Default::default(),
     };
     if diagnostics.iter().any(Diagnostic::is_error) {
         return failed(loaded, diagnostics);
@@ -108,6 +114,16 @@ pub fn check(path: &Path) -> Checked {
         &mut loaded.map,
         &mut loaded.sources,
     );
+    // Translations delivered as PO files join the texts before anything reads them.
+    let (translations, translation_diagnostics) =
+        i18n::store::load(&loaded.root_dir, &mut loaded.sources);
+    diagnostics.extend(translation_diagnostics);
+    let overlay = translations.overlay();
+    let default_language = loaded.document["default_language"]
+        .as_str()
+        .unwrap_or("en")
+        .to_owned();
+    overlay.apply_to_document(&mut loaded.document, &default_language);
     let config: Config = match serde_path_to_error::deserialize(&loaded.document) {
         Ok(config) => config,
         Err(e) => {
@@ -122,7 +138,7 @@ pub fn check(path: &Path) -> Checked {
         }
     };
     let (form_diagnostics, forms) =
-        forms::resolve::check_forms(&config, &loaded.map, &mut loaded.sources);
+        forms::resolve::check_forms(&config, &loaded.map, &mut loaded.sources, &overlay);
     diagnostics.extend(form_diagnostics);
     diagnostics.extend(validate::printing::check_glyphs(
         &config,
@@ -149,6 +165,7 @@ pub fn check(path: &Path) -> Checked {
         source: Some(loaded),
         forms: Some(forms),
         io_failure: false,
+        translations,
     }
 }
 
@@ -264,6 +281,8 @@ struct Manifest<'a> {
     config: ConfigIdentity<'a>,
     files: &'a [ManifestFile],
     translations: &'a BTreeMap<String, pack::Completeness>,
+    /// Per language and domain (forms, SOP, configuration): translated, fuzzy, missing.
+    translation_status: BTreeMap<String, BTreeMap<i18n::catalog::Domain, i18n::workflow::Counts>>,
     warnings: Vec<Value>,
 }
 
@@ -300,6 +319,9 @@ fn manifest_bytes(pack: &pack::Pack, files: &[ManifestFile], checked: &Checked) 
         },
         files,
         translations: &pack.translations,
+        translation_status: i18n::workflow::Workspace::new(checked, &[])
+            .map(|w| i18n::workflow::status_of_all(&w))
+            .unwrap_or_default(),
         warnings: checked
             .warnings()
             .map(|d| serde_json::to_value(d.to_json(&checked.sources)).unwrap_or_default())

@@ -89,6 +89,9 @@ enum Command {
     /// List the forms, or show one form's questions
     #[command(subcommand)]
     Forms(FormsCommand),
+    /// Translate: export PO files, import translated ones, see what is left to translate
+    #[command(subcommand)]
+    I18n(I18nCommand),
     /// Summarise what changed between two versions of a configuration, in SOP terms
     #[command(
         after_help = "Examples:\n  bipgen diff old/country.toml country.toml\n  bipgen diff v1.toml v2.toml --format json\n\nCompares roles, responsibilities per step, timeframes, pathways, services, the BID panel, forms and staffing. Exit status: 0 compared (with or without changes), 1 a version has errors, 2 usage or I/O error."
@@ -134,6 +137,55 @@ enum FormsCommand {
         /// Language of the labels
         #[arg(long)]
         lang: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum I18nCommand {
+    /// Write one PO file per language with every string of the pack, for translators
+    #[command(
+        after_help = "Examples:\n  bipgen i18n export examples/ethiopia/country.toml --lang am --out translations/\n  bipgen i18n export country.toml --lang ti --lang so --out po/\n\nmsgctxt holds a stable key (e.g. form.bia_short.field.child_name.label), msgid the English source, and translator comments say where the string appears. Strings already translated come filled in. Exporting again over an earlier file keeps its translations: those whose English changed come back fuzzy, entries that no longer exist stay as obsolete."
+    )]
+    Export {
+        /// The country configuration (TOML)
+        config: PathBuf,
+        /// Language(s) to export (BCP 47), e.g. am
+        #[arg(long = "lang", required = true)]
+        languages: Vec<String>,
+        /// Folder to write <lang>.po into
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check translated PO files and merge them into the country folder (translations/)
+    #[command(
+        after_help = "Example:\n  bipgen i18n import --config examples/ethiopia/country.toml am.po\n\nEmpty translations stay missing, fuzzy ones are kept for the translator but not used, and a translation that drops a {placeholder} is refused. With any error nothing is written."
+    )]
+    Import {
+        /// The country configuration whose folder receives the translations
+        #[arg(long)]
+        config: PathBuf,
+        /// The translated PO files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        report: ReportArgs,
+    },
+    /// Per language: strings translated, fuzzy and missing, for the forms, the SOP and the configuration
+    #[command(
+        after_help = "Examples:\n  bipgen i18n status examples/ethiopia/country.toml\n  bipgen i18n status country.toml --lang am --missing"
+    )]
+    Status {
+        /// The country configuration (TOML)
+        config: PathBuf,
+        /// Only these languages (default: every configured language)
+        #[arg(long = "lang")]
+        languages: Vec<String>,
+        /// Also list the keys still missing or fuzzy
+        #[arg(long)]
+        missing: bool,
+        /// Text for people, or JSON for tools
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
 }
 
@@ -190,6 +242,7 @@ fn main() -> ExitCode {
         } => init(&dir, &country, &languages, force),
         Command::Forms(command) => forms(command),
         Command::Diff { old, new, format } => diff(&old, &new, format),
+        Command::I18n(command) => i18n(command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "bipgen", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -422,6 +475,215 @@ impl Progress {
         self.done.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+    }
+}
+
+/// A configuration checked for the translation commands; its problems are reported.
+fn checked_for_i18n(path: &Path) -> Result<Checked, ExitCode> {
+    let checked = bipgen::check(path);
+    if checked.has_errors() || checked.config.is_none() {
+        eprint!(
+            "{}",
+            render_human(
+                &checked.diagnostics,
+                &checked.sources,
+                std::io::stderr().is_terminal()
+            )
+        );
+        eprintln!("{}: has errors; fix them first", path.display());
+        return Err(exit_for(&checked, false));
+    }
+    Ok(checked)
+}
+
+fn i18n(command: I18nCommand) -> ExitCode {
+    use bipgen::i18n::{po, workflow::Workspace};
+    let (I18nCommand::Export { config, .. }
+    | I18nCommand::Import { config, .. }
+    | I18nCommand::Status { config, .. }) = &command;
+    let checked = match checked_for_i18n(config) {
+        Ok(checked) => checked,
+        Err(code) => return code,
+    };
+    let extra = match &command {
+        I18nCommand::Export { languages, .. } | I18nCommand::Status { languages, .. } => {
+            languages.clone()
+        }
+        I18nCommand::Import { .. } => Vec::new(),
+    };
+    let workspace = match Workspace::new(&checked, &extra) {
+        Ok(workspace) => workspace,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    match command {
+        I18nCommand::Export { languages, out, .. } => {
+            if let Err(e) = std::fs::create_dir_all(&out) {
+                eprintln!("error: cannot create {}: {e}", out.display());
+                return ExitCode::from(EXIT_USAGE);
+            }
+            for language in &languages {
+                if language.parse::<bipgen::config::LanguageTag>().is_err() {
+                    eprintln!(
+                        "error: `{language}` is not a BCP 47 language tag (e.g. am, ti, so, fa-AF)"
+                    );
+                    return ExitCode::from(EXIT_USAGE);
+                }
+                let path = out.join(format!("{language}.po"));
+                let previous = match std::fs::read_to_string(&path) {
+                    Ok(text) => match po::parse(&text) {
+                        Ok(file) => Some(file),
+                        Err(e) => {
+                            eprintln!(
+                                "error: {}:{e}; fix or move it before exporting over it",
+                                path.display()
+                            );
+                            return ExitCode::from(EXIT_INVALID);
+                        }
+                    },
+                    Err(_) => None,
+                };
+                let file = workspace.export(language, previous.as_ref());
+                let status = workspace.status(language);
+                if let Err(e) = std::fs::write(&path, po::write(&file)) {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    return ExitCode::from(EXIT_USAGE);
+                }
+                let translated = file
+                    .entries
+                    .iter()
+                    .filter(|e| !e.obsolete && !e.fuzzy && !e.translation.is_empty())
+                    .count();
+                let fuzzy = file
+                    .entries
+                    .iter()
+                    .filter(|e| !e.obsolete && e.fuzzy)
+                    .count();
+                let obsolete = file.entries.iter().filter(|e| e.obsolete).count();
+                let total: usize = status.domains.values().map(|c| c.total).sum();
+                println!(
+                    "{}: {total} strings, {translated} translated, {fuzzy} fuzzy, {} to translate{}",
+                    path.display(),
+                    total - translated - fuzzy,
+                    if obsolete > 0 {
+                        format!(", {obsolete} obsolete kept")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        I18nCommand::Import { files, report, .. } => {
+            let mut sources = checked.sources.clone();
+            let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+            let outcome = workspace.import(&paths, &mut sources);
+            match report.format {
+                Format::Json => println!("{}", render_json(&outcome.diagnostics, &sources)),
+                Format::Human => eprint!(
+                    "{}",
+                    render_human(
+                        &outcome.diagnostics,
+                        &sources,
+                        std::io::stderr().is_terminal()
+                    )
+                ),
+            }
+            let errors = outcome.diagnostics.iter().any(Diagnostic::is_error);
+            let warnings = outcome.diagnostics.iter().any(|d| !d.is_error());
+            if errors || (report.deny_warnings && warnings) {
+                eprintln!("nothing imported ({})", tally(&outcome.diagnostics));
+                return ExitCode::from(EXIT_INVALID);
+            }
+            match workspace.write_store(&outcome) {
+                Ok(written) => {
+                    for (language, counts) in &outcome.languages {
+                        println!(
+                            "{language}: {} translations imported, {} fuzzy kept but not used, {} left empty",
+                            counts.translated, counts.fuzzy, counts.missing
+                        );
+                    }
+                    for path in written {
+                        println!("wrote {}", path.display());
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
+        I18nCommand::Status {
+            languages,
+            missing,
+            format,
+            ..
+        } => {
+            let languages = if languages.is_empty() {
+                workspace
+                    .pack
+                    .languages()
+                    .iter()
+                    .map(|l| l.tag.to_string())
+                    .collect()
+            } else {
+                languages
+            };
+            let statuses: Vec<(String, bipgen::i18n::workflow::LanguageStatus)> = languages
+                .iter()
+                .map(|l| (l.clone(), workspace.status(l)))
+                .collect();
+            match format {
+                Format::Json => {
+                    let value: serde_json::Value = statuses
+                        .iter()
+                        .map(|(l, s)| {
+                            let mut v = serde_json::json!({ "language": l, "domains": s.domains });
+                            if missing {
+                                v["missing"] = serde_json::json!(s.missing_keys);
+                                v["fuzzy"] = serde_json::json!(s.fuzzy_keys);
+                            }
+                            v
+                        })
+                        .collect();
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&value).unwrap_or_default()
+                    );
+                }
+                Format::Human => {
+                    println!(
+                        "{:<10} {:<8} {:>6} {:>11} {:>6} {:>8}",
+                        "language", "domain", "total", "translated", "fuzzy", "missing"
+                    );
+                    for (language, status) in &statuses {
+                        for (domain, c) in &status.domains {
+                            println!(
+                                "{:<10} {:<8} {:>6} {:>11} {:>6} {:>8}",
+                                language,
+                                domain.name(),
+                                c.total,
+                                c.translated,
+                                c.fuzzy,
+                                c.missing
+                            );
+                        }
+                        if missing {
+                            for key in &status.fuzzy_keys {
+                                println!("  fuzzy    {key}");
+                            }
+                            for key in &status.missing_keys {
+                                println!("  missing  {key}");
+                            }
+                        }
+                    }
+                }
+            }
+            ExitCode::SUCCESS
         }
     }
 }

@@ -189,6 +189,7 @@ pub fn resolve(
     mut forms: FormSet,
     logos: Vec<LogoFile>,
     templates: BTreeMap<String, String>,
+    overlay: &crate::i18n::catalog::Overlay,
     config_file: String,
     config_sha256: String,
 ) -> Result<Pack, String> {
@@ -237,6 +238,8 @@ pub fn resolve(
             sop_texts.insert(tag, catalogue);
         }
     }
+    let english = crate::render::sop::text::Catalogue::built_in("en").unwrap_or_default();
+    overlay.apply_to_sop(&mut sop_texts, &english);
     Ok(Pack {
         config,
         forms,

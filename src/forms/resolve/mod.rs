@@ -196,7 +196,9 @@ pub fn check_forms(
     config: &Config,
     map: &SourceMap,
     sources: &mut Sources,
+    translations: &crate::i18n::catalog::Overlay,
 ) -> (Vec<Diagnostic>, FormSet) {
+    let default_language = config.default_language.as_str();
     let mut reporter = Reporter {
         sources,
         files: HashMap::new(),
@@ -212,6 +214,7 @@ pub fn check_forms(
         );
     }
     let mut choices = choice_index(config);
+    translations.apply_to_lists(&mut choices, default_language);
     tailor::tailor_lists(&mut choices, config, map, &mut reporter.diagnostics);
     let steps: BTreeSet<&str> = config
         .steps
@@ -239,6 +242,7 @@ pub fn check_forms(
                 &mut duplicates,
             );
         }
+        translations.apply_to_form(&mut form, default_language);
         for finding in lint::lint_form(&form, &origins, &choices, &steps, &duplicates) {
             let location = match finding.place {
                 lint::Place::Library => {

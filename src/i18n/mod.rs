@@ -1,0 +1,7 @@
+//! Translation workflow: every translatable string of a pack, keyed stably, exported to
+//! gettext PO files for translators and read back from the country folder.
+
+pub mod catalog;
+pub mod po;
+pub mod store;
+pub mod workflow;

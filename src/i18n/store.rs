@@ -1,0 +1,159 @@
+//! The country's translations as translators deliver them: one PO file per language in
+//! `translations/<lang>.po` beside the configuration. Read at load time; a translated,
+//! non-fuzzy entry whose source is still current is used, anything else is not.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::catalog::{Overlay, Translated};
+use super::po::{self, PoFile};
+use crate::diagnostic::{Diagnostic, Location, Sources};
+
+/// The folder of a country's translations.
+pub fn folder(root_dir: &Path) -> PathBuf {
+    root_dir.join("translations")
+}
+
+pub fn file_for(root_dir: &Path, language: &str) -> PathBuf {
+    folder(root_dir).join(format!("{language}.po"))
+}
+
+/// The stored PO files by language, as parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    pub files: BTreeMap<String, PoFile>,
+}
+
+impl Store {
+    /// The translations in use: translated, not fuzzy, not obsolete.
+    pub fn overlay(&self) -> Overlay {
+        let mut overlay = Overlay::default();
+        for (language, file) in &self.files {
+            let entries = overlay.languages.entry(language.clone()).or_default();
+            for entry in &file.entries {
+                let Some(key) = &entry.context else { continue };
+                if entry.obsolete || entry.fuzzy || entry.translation.trim().is_empty() {
+                    continue;
+                }
+                entries.insert(
+                    key.clone(),
+                    Translated {
+                        source: entry.id.clone(),
+                        text: entry.translation.clone(),
+                    },
+                );
+            }
+        }
+        overlay
+    }
+}
+
+/// Byte offset of a 1-based line and column in `text`.
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[start.min(text.len())..];
+    start
+        + rest
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(rest.len(), |(i, _)| i)
+}
+
+/// A diagnostic at a line of a PO file registered in `sources`.
+pub fn located(
+    sources: &mut Sources,
+    name: &str,
+    text: &str,
+    line: usize,
+    column: usize,
+    diagnostic: Diagnostic,
+) -> Diagnostic {
+    let file = sources.add(name.to_owned(), text.to_owned());
+    let start = offset_of(text, line, column);
+    let end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |n| start + n)
+        .max(start + 1);
+    diagnostic.at(Some(Location {
+        file,
+        span: start..end.min(text.len().max(start)),
+    }))
+}
+
+/// Reads `translations/*.po`. Unreadable or malformed files are reported, not skipped
+/// silently, and contribute nothing.
+pub fn load(root_dir: &Path, sources: &mut Sources) -> (Store, Vec<Diagnostic>) {
+    let mut store = Store::default();
+    let mut diagnostics = Vec::new();
+    let dir = folder(root_dir);
+    let Ok(read) = std::fs::read_dir(&dir) else {
+        return (store, diagnostics);
+    };
+    let mut paths: Vec<PathBuf> = read
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "po"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let name = format!(
+            "translations/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let language = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                diagnostics.push(
+                    Diagnostic::error("unreadable-translation", format!("cannot read {name}: {e}"))
+                        .with_help("translation files are UTF-8 gettext PO files"),
+                );
+                continue;
+            }
+        };
+        match po::parse(&text) {
+            Ok(file) => {
+                if !file.header.language.is_empty() && file.header.language != language {
+                    diagnostics.push(located(
+                        sources,
+                        &name,
+                        &text,
+                        1,
+                        1,
+                        Diagnostic::error(
+                            "translation-language-mismatch",
+                            format!(
+                                "{name} says it is in `{}` but its name says `{language}`",
+                                file.header.language
+                            ),
+                        )
+                        .with_help(format!(
+                            "rename the file to {}.po, or fix its Language header",
+                            file.header.language
+                        )),
+                    ));
+                    continue;
+                }
+                store.files.insert(language, file);
+            }
+            Err(e) => diagnostics.push(located(
+                sources,
+                &name,
+                &text,
+                e.line,
+                e.column,
+                Diagnostic::error("invalid-translation-file", format!("{name}: {}", e.message))
+                    .with_help("fix the PO syntax (msgfmt --check reports the same problems)"),
+            )),
+        }
+    }
+    (store, diagnostics)
+}
