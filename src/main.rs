@@ -602,7 +602,7 @@ fn i18n(command: I18nCommand) -> ExitCode {
                 Ok(written) => {
                     for (language, counts) in &outcome.languages {
                         println!(
-                            "{language}: {} translations imported, {} fuzzy kept but not used, {} left empty",
+                            "{language}: imported {} translated, {} fuzzy (kept, not used), {} still empty",
                             counts.translated, counts.fuzzy, counts.missing
                         );
                     }

@@ -1,0 +1,255 @@
+//! The translator's round trip as translators and coordinators live it: exported PO files
+//! pass gettext's and translate-toolkit's checks, translations survive export → edit →
+//! import → export, a changed English source turns its translation fuzzy, broken
+//! translations are refused with the PO file and line, and the Ethiopia example prints
+//! Amharic with an embedded Ethiopic font and reports exactly what is left to translate.
+//!
+//! gettext and translate-toolkit are installed by `.ci/run`; in CI a missing tool fails.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::Command as Bin;
+
+fn bipgen() -> Bin {
+    Bin::cargo_bin("bipgen").expect("the bipgen binary is built")
+}
+
+/// A copy of an example folder to change freely.
+fn copy_example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new("examples").join(name);
+    copy_dir(&from, dir.path());
+    let config = dir.path().join("country.toml");
+    (dir, config)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn export(config: &Path, language: &str, out: &Path) -> bipgen::i18n::po::PoFile {
+    bipgen()
+        .args(["i18n", "export"])
+        .arg(config)
+        .args(["--lang", language, "--out"])
+        .arg(out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(out.join(format!("{language}.po"))).unwrap();
+    bipgen::i18n::po::parse(&text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn entry<'a>(file: &'a bipgen::i18n::po::PoFile, key: &str) -> &'a bipgen::i18n::po::Entry {
+    file.entries
+        .iter()
+        .find(|e| !e.obsolete && e.context.as_deref() == Some(key))
+        .unwrap_or_else(|| panic!("no entry {key}"))
+}
+
+fn set(file: &mut bipgen::i18n::po::PoFile, key: &str, translation: &str) {
+    let e = file
+        .entries
+        .iter_mut()
+        .find(|e| e.context.as_deref() == Some(key))
+        .unwrap();
+    e.translation = translation.to_owned();
+    e.fuzzy = false;
+}
+
+#[test]
+fn exported_files_pass_msgfmt_and_pofilter() {
+    let out = tempfile::tempdir().unwrap();
+    for (example, language) in [("ethiopia", "am"), ("ethiopia", "so"), ("chad", "ar"), ("chad", "es")] {
+        let dir = out.path().join(example);
+        let file = export(&Path::new("examples").join(example).join("country.toml"), language, &dir);
+        assert!(file.entries.len() > 3000, "{example} {language}");
+        // Stable, unique keys.
+        let keys: BTreeSet<_> = file.entries.iter().filter_map(|e| e.context.clone()).collect();
+        assert_eq!(keys.len(), file.entries.len());
+        let path = dir.join(format!("{language}.po"));
+        if let Some(msgfmt) = support::tool("msgfmt") {
+            let out = Command::new(msgfmt)
+                .args(["--check-format", "--check-header", "-o", "/dev/null"])
+                .arg(&path)
+                .output()
+                .unwrap();
+            assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        if let Some(pofilter) = support::tool("pofilter") {
+            let report = dir.join(format!("{language}-problems.po"));
+            let out = Command::new(pofilter)
+                .args(["--progress=none", "-t", "printf", "-t", "variables"])
+                .arg(&path)
+                .arg(&report)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            let problems = std::fs::read_to_string(&report).unwrap_or_default();
+            assert!(!problems.contains("msgctxt"), "pofilter found problems:\n{problems}");
+        }
+    }
+}
+
+#[test]
+fn export_edit_import_export_loses_nothing_and_marks_changed_sources_fuzzy() {
+    let (_dir, config) = copy_example("minimal");
+    let out = tempfile::tempdir().unwrap();
+    let mut file = export(&config, "fr", out.path());
+    let keys = [
+        ("config.sop.operation", "Réponse aux réfugiés"),
+        ("form.bia_short.title", "EIS abrégée (version du pays)"),
+        ("sop.referral.who_refers", "Réfère : {roles}. Délai : {within}. Services :"),
+    ];
+    for (key, text) in keys {
+        set(&mut file, key, text);
+    }
+    let edited = out.path().join("fr-edited.po");
+    std::fs::write(&edited, bipgen::i18n::po::write(&file)).unwrap();
+    bipgen()
+        .args(["i18n", "import", "--config"])
+        .arg(&config)
+        .arg(&edited)
+        .assert()
+        .success();
+    let stored = config.parent().unwrap().join("translations/fr.po");
+    assert!(stored.is_file());
+
+    // A fresh export carries the imported translations.
+    let again = tempfile::tempdir().unwrap();
+    let file = export(&config, "fr", again.path());
+    for (key, text) in keys {
+        let e = entry(&file, key);
+        assert_eq!(e.translation, text, "{key}");
+        assert!(!e.fuzzy, "{key}");
+    }
+
+    // The English source changes: re-exporting over the earlier file keeps the
+    // translation, marks it fuzzy and shows the old source; it is no longer used.
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, text.replace("operation = \"Refugee response\"", "operation = \"Refugee and returnee response\"")).unwrap();
+    let file = export(&config, "fr", again.path());
+    let e = entry(&file, "config.sop.operation");
+    assert_eq!(e.id, "Refugee and returnee response");
+    assert_eq!(e.translation, "Réponse aux réfugiés");
+    assert!(e.fuzzy);
+    assert_eq!(e.previous_id.as_deref(), Some("Refugee response"));
+    let status = bipgen()
+        .args(["i18n", "status"])
+        .arg(&config)
+        .args(["--lang", "fr", "--missing", "--format", "json"])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status[0]["fuzzy"], serde_json::json!(["config.sop.operation"]));
+
+    // An entry whose key disappeared is kept as obsolete, translation included.
+    let path = again.path().join("fr.po");
+    let mut file = bipgen::i18n::po::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    file.entries.push(bipgen::i18n::po::Entry {
+        context: Some("form.bia_short.field.retired_question.label".into()),
+        id: "A question the form no longer has".into(),
+        translation: "Une question disparue".into(),
+        ..Default::default()
+    });
+    std::fs::write(&path, bipgen::i18n::po::write(&file)).unwrap();
+    let file = export(&config, "fr", again.path());
+    let kept = file
+        .entries
+        .iter()
+        .find(|e| e.context.as_deref() == Some("form.bia_short.field.retired_question.label"))
+        .expect("kept");
+    assert!(kept.obsolete);
+    assert_eq!(kept.translation, "Une question disparue");
+}
+
+#[test]
+fn broken_translations_are_refused_with_file_and_line() {
+    let (_dir, config) = copy_example("minimal");
+    let out = tempfile::tempdir().unwrap();
+    let mut file = export(&config, "fr", out.path());
+    set(&mut file, "sop.referral.who_refers", "Réfère : {roles}. Services :");
+    set(&mut file, "sop.bid.title", "Détermination de l'intérêt supérieur");
+    let path = out.path().join("fr.po");
+    std::fs::write(&path, bipgen::i18n::po::write(&file)).unwrap();
+    let line = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .position(|l| l == "msgctxt \"sop.referral.who_refers\"")
+        .unwrap()
+        + 2; // the msgid line
+    let result = bipgen()
+        .args(["i18n", "import", "--config"])
+        .arg(&config)
+        .arg(&path)
+        .args(["--format", "json"])
+        .assert()
+        .code(1);
+    let diagnostics: serde_json::Value = serde_json::from_slice(&result.get_output().stdout).unwrap();
+    let placeholder = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "translation-placeholders")
+        .expect("placeholder error");
+    assert_eq!(placeholder["line"], line);
+    assert!(placeholder["file"].as_str().unwrap().ends_with("fr.po"));
+    assert!(placeholder["message"].as_str().unwrap().contains("{within}"));
+    assert!(!config.parent().unwrap().join("translations").exists(), "nothing written");
+
+    // A syntax error names its line too.
+    std::fs::write(&path, "msgid \"a\"\nmsgstr \"unterminated\n").unwrap();
+    bipgen()
+        .args(["i18n", "import", "--config"])
+        .arg(&config)
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("fr.po:2:"));
+}
+
+#[test]
+fn fuzzy_and_empty_translations_are_not_used() {
+    let (_dir, config) = copy_example("minimal");
+    let out = tempfile::tempdir().unwrap();
+    let mut file = export(&config, "am", out.path());
+    set(&mut file, "sop.bid.title", "የልጁ ምርጥ ጥቅም ውሳኔ");
+    file.entries
+        .iter_mut()
+        .find(|e| e.context.as_deref() == Some("sop.bid.title"))
+        .unwrap()
+        .fuzzy = true;
+    set(&mut file, "sop.bid.intro", "   ");
+    set(&mut file, "sop.bid.when_title", "የልጁ ምርጥ ጥቅም ውሳኔ መቼ ያስፈልጋል");
+    let path = out.path().join("am.po");
+    std::fs::write(&path, bipgen::i18n::po::write(&file)).unwrap();
+    bipgen()
+        .args(["i18n", "import", "--config"])
+        .arg(&config)
+        .arg(&path)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("fuzzy"))
+        .stdout(predicates::str::contains("am: imported 1 translated, 1 fuzzy (kept, not used)"));
+    let again = tempfile::tempdir().unwrap();
+    let file = export(&config, "am", again.path());
+    let fuzzy = entry(&file, "sop.bid.title");
+    assert!(fuzzy.fuzzy, "kept for the translator, still fuzzy");
+    assert_eq!(fuzzy.translation, "የልጁ ምርጥ ጥቅም ውሳኔ");
+    assert!(entry(&file, "sop.bid.intro").translation.is_empty());
+    let used = entry(&file, "sop.bid.when_title");
+    assert!(!used.fuzzy);
+    assert_eq!(used.translation, "የልጁ ምርጥ ጥቅም ውሳኔ መቼ ያስፈልጋል");
+}
