@@ -72,12 +72,25 @@ fn set(file: &mut bipgen::i18n::po::PoFile, key: &str, translation: &str) {
 #[test]
 fn exported_files_pass_msgfmt_and_pofilter() {
     let out = tempfile::tempdir().unwrap();
-    for (example, language) in [("ethiopia", "am"), ("ethiopia", "so"), ("chad", "ar"), ("chad", "es")] {
+    for (example, language) in [
+        ("ethiopia", "am"),
+        ("ethiopia", "so"),
+        ("chad", "ar"),
+        ("chad", "es"),
+    ] {
         let dir = out.path().join(example);
-        let file = export(&Path::new("examples").join(example).join("country.toml"), language, &dir);
+        let file = export(
+            &Path::new("examples").join(example).join("country.toml"),
+            language,
+            &dir,
+        );
         assert!(file.entries.len() > 3000, "{example} {language}");
         // Stable, unique keys.
-        let keys: BTreeSet<_> = file.entries.iter().filter_map(|e| e.context.clone()).collect();
+        let keys: BTreeSet<_> = file
+            .entries
+            .iter()
+            .filter_map(|e| e.context.clone())
+            .collect();
         assert_eq!(keys.len(), file.entries.len());
         let path = dir.join(format!("{language}.po"));
         if let Some(msgfmt) = support::tool("msgfmt") {
@@ -86,7 +99,11 @@ fn exported_files_pass_msgfmt_and_pofilter() {
                 .arg(&path)
                 .output()
                 .unwrap();
-            assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success() && out.stderr.is_empty(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         if let Some(pofilter) = support::tool("pofilter") {
             let report = dir.join(format!("{language}-problems.po"));
@@ -96,9 +113,16 @@ fn exported_files_pass_msgfmt_and_pofilter() {
                 .arg(&report)
                 .output()
                 .unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             let problems = std::fs::read_to_string(&report).unwrap_or_default();
-            assert!(!problems.contains("msgctxt"), "pofilter found problems:\n{problems}");
+            assert!(
+                !problems.contains("msgctxt"),
+                "pofilter found problems:\n{problems}"
+            );
         }
     }
 }
@@ -111,7 +135,10 @@ fn export_edit_import_export_loses_nothing_and_marks_changed_sources_fuzzy() {
     let keys = [
         ("config.sop.operation", "Réponse aux réfugiés"),
         ("form.bia_short.title", "EIS abrégée (version du pays)"),
-        ("sop.referral.who_refers", "Réfère : {roles}. Délai : {within}. Services :"),
+        (
+            "sop.referral.who_refers",
+            "Réfère : {roles}. Délai : {within}. Services :",
+        ),
     ];
     for (key, text) in keys {
         set(&mut file, key, text);
@@ -139,7 +166,14 @@ fn export_edit_import_export_loses_nothing_and_marks_changed_sources_fuzzy() {
     // The English source changes: re-exporting over the earlier file keeps the
     // translation, marks it fuzzy and shows the old source; it is no longer used.
     let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, text.replace("operation = \"Refugee response\"", "operation = \"Refugee and returnee response\"")).unwrap();
+    std::fs::write(
+        &config,
+        text.replace(
+            "operation = \"Refugee response\"",
+            "operation = \"Refugee and returnee response\"",
+        ),
+    )
+    .unwrap();
     let file = export(&config, "fr", again.path());
     let e = entry(&file, "config.sop.operation");
     assert_eq!(e.id, "Refugee and returnee response");
@@ -153,7 +187,10 @@ fn export_edit_import_export_loses_nothing_and_marks_changed_sources_fuzzy() {
         .output()
         .unwrap();
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
-    assert_eq!(status[0]["fuzzy"], serde_json::json!(["config.sop.operation"]));
+    assert_eq!(
+        status[0]["fuzzy"],
+        serde_json::json!(["config.sop.operation"])
+    );
 
     // An entry whose key disappeared is kept as obsolete, translation included.
     let path = again.path().join("fr.po");
@@ -180,8 +217,16 @@ fn broken_translations_are_refused_with_file_and_line() {
     let (_dir, config) = copy_example("minimal");
     let out = tempfile::tempdir().unwrap();
     let mut file = export(&config, "fr", out.path());
-    set(&mut file, "sop.referral.who_refers", "Réfère : {roles}. Services :");
-    set(&mut file, "sop.bid.title", "Détermination de l'intérêt supérieur");
+    set(
+        &mut file,
+        "sop.referral.who_refers",
+        "Réfère : {roles}. Services :",
+    );
+    set(
+        &mut file,
+        "sop.bid.title",
+        "Détermination de l'intérêt supérieur",
+    );
     let path = out.path().join("fr.po");
     std::fs::write(&path, bipgen::i18n::po::write(&file)).unwrap();
     let line = std::fs::read_to_string(&path)
@@ -197,7 +242,8 @@ fn broken_translations_are_refused_with_file_and_line() {
         .args(["--format", "json"])
         .assert()
         .code(1);
-    let diagnostics: serde_json::Value = serde_json::from_slice(&result.get_output().stdout).unwrap();
+    let diagnostics: serde_json::Value =
+        serde_json::from_slice(&result.get_output().stdout).unwrap();
     let placeholder = diagnostics
         .as_array()
         .unwrap()
@@ -206,8 +252,16 @@ fn broken_translations_are_refused_with_file_and_line() {
         .expect("placeholder error");
     assert_eq!(placeholder["line"], line);
     assert!(placeholder["file"].as_str().unwrap().ends_with("fr.po"));
-    assert!(placeholder["message"].as_str().unwrap().contains("{within}"));
-    assert!(!config.parent().unwrap().join("translations").exists(), "nothing written");
+    assert!(
+        placeholder["message"]
+            .as_str()
+            .unwrap()
+            .contains("{within}")
+    );
+    assert!(
+        !config.parent().unwrap().join("translations").exists(),
+        "nothing written"
+    );
 
     // A syntax error names its line too.
     std::fs::write(&path, "msgid \"a\"\nmsgstr \"unterminated\n").unwrap();
@@ -242,7 +296,9 @@ fn fuzzy_and_empty_translations_are_not_used() {
         .assert()
         .success()
         .stderr(predicates::str::contains("fuzzy"))
-        .stdout(predicates::str::contains("am: imported 1 translated, 1 fuzzy (kept, not used)"));
+        .stdout(predicates::str::contains(
+            "am: imported 1 translated, 1 fuzzy (kept, not used)",
+        ));
     let again = tempfile::tempdir().unwrap();
     let file = export(&config, "am", again.path());
     let fuzzy = entry(&file, "sop.bid.title");
