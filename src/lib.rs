@@ -149,6 +149,7 @@ pub fn check(path: &Path) -> Checked {
     diagnostics.extend(validate::printing::check_print_strings(
         &config,
         &loaded.map,
+        &overlay.print_strings(),
     ));
     diagnostics.extend(validate::rules::check_rules(
         &config,

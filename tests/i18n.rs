@@ -309,3 +309,103 @@ fn fuzzy_and_empty_translations_are_not_used() {
     assert!(!used.fuzzy);
     assert_eq!(used.translation, "የልጁ ምርጥ ጥቅም ውሳኔ መቼ ያስፈልጋል");
 }
+
+#[test]
+fn ethiopia_prints_amharic_and_reports_exactly_what_is_missing() {
+    let config = Path::new("examples/ethiopia/country.toml");
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("out");
+    let (checked, result) =
+        bipgen::build(config, &target, bipgen::BuildOptions::default(), &|_| {});
+    assert!(result.is_ok(), "{result:?} {:#?}", checked.diagnostics);
+
+    // The forms partners print first are complete in Amharic and print in an Ethiopic font.
+    let export_dir = out.path().join("po");
+    let file = export(config, "am", &export_dir);
+    for form in ["registration_intake", "consent_assent", "bia_short"] {
+        let untranslated: Vec<_> = file
+            .entries
+            .iter()
+            .filter(|e| !e.obsolete && e.translation.is_empty())
+            .filter_map(|e| e.context.as_deref())
+            .filter(|k| k.starts_with(&format!("form.{form}.")))
+            .collect();
+        assert!(untranslated.is_empty(), "{form}: {untranslated:?}");
+        if let Some(pdffonts) = support::tool("pdffonts") {
+            let pdf = target.join(format!("forms/{form}/am.pdf"));
+            let fonts = Command::new(&pdffonts).arg(&pdf).output().unwrap();
+            let fonts = String::from_utf8_lossy(&fonts.stdout);
+            let ethiopic = fonts
+                .lines()
+                .find(|l| l.contains("NotoSansEthiopic"))
+                .unwrap_or_else(|| panic!("{form}: no Ethiopic font in\n{fonts}"));
+            assert!(
+                ethiopic.split_whitespace().rev().nth(4) == Some("yes"),
+                "embedded: {ethiopic}"
+            );
+        }
+    }
+    // The SOP chapters on the steps and on referral are translated too.
+    for key in [
+        "sop.procedure.title",
+        "sop.referral.title",
+        "sop.flow.case_title",
+        "config.steps.identification.label",
+    ] {
+        assert!(!entry(&file, key).translation.is_empty(), "{key}");
+    }
+
+    // The status lists exactly the keys the export leaves untranslated.
+    let status = bipgen()
+        .args(["i18n", "status"])
+        .arg(config)
+        .args(["--lang", "am", "--missing", "--format", "json"])
+        .output()
+        .unwrap();
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let reported: BTreeSet<String> = status[0]["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap().to_owned())
+        .collect();
+    let untranslated: BTreeSet<String> = file
+        .entries
+        .iter()
+        .filter(|e| !e.obsolete && e.translation.is_empty())
+        .filter_map(|e| e.context.clone())
+        .collect();
+    assert!(!reported.is_empty());
+    assert_eq!(reported, untranslated);
+    // The manifest carries the same counts.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(target.join("manifest.json")).unwrap()).unwrap();
+    let missing: u64 = ["forms", "sop", "config"]
+        .iter()
+        .map(|d| {
+            manifest["translation_status"]["am"][d]["missing"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(missing as usize, reported.len());
+
+    // Without a fallback, the build fails and says what is missing.
+    let (_dir, copy) = copy_example("ethiopia");
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let am = text.find("tag = \"am\"").unwrap();
+    let (head, tail) = text.split_at(am);
+    std::fs::write(
+        &copy,
+        format!("{head}{}", tail.replacen("fallback = \"en\"\n", "", 1)),
+    )
+    .unwrap();
+    let checked = bipgen::check(&copy);
+    assert!(checked.has_errors());
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "missing-translation" && d.message.contains("`am`"))
+    );
+}

@@ -314,6 +314,19 @@ pub fn messages(
             }
         }
     }
+    for (key, text) in crate::render::form_pdf::PRINT_STRINGS.iter() {
+        if let Some(source) = source_of(text, "en") {
+            out.push(Message {
+                key: format!("print.{key}"),
+                source,
+                context: vec![
+                    "Printed on every form (headers, footers, instructions); keep {placeholders}"
+                        .to_owned(),
+                ],
+                texts: texts_of(text, "en"),
+            });
+        }
+    }
     if let Some(english) = sop.get("en") {
         for (key, source) in &english.entries {
             let texts = sop
@@ -425,6 +438,17 @@ impl Overlay {
                 self.apply(&key, &mut option.label, default_language);
             }
         }
+    }
+
+    /// The fixed words of printed forms with their translations added.
+    pub fn print_strings(&self) -> BTreeMap<String, Text> {
+        let mut strings = crate::render::form_pdf::PRINT_STRINGS.clone();
+        if !self.is_empty() {
+            for (key, text) in strings.iter_mut() {
+                self.apply(&format!("print.{key}"), text, "en");
+            }
+        }
+        strings
     }
 
     /// Adds translated SOP sentences to the catalogues of their languages.

@@ -33,6 +33,9 @@ pub struct Pack {
     /// laid over the built-in ones.
     #[serde(skip)]
     pub sop_texts: BTreeMap<String, crate::render::sop::text::Catalogue>,
+    /// The fixed words of printed forms, with the country's translations.
+    #[serde(skip)]
+    pub print_strings: BTreeMap<String, Text>,
     pub staffing: StaffingNeeds,
     /// Per language: how many texts are written, stand in from a fallback, or are missing.
     pub translations: BTreeMap<String, Completeness>,
@@ -246,6 +249,7 @@ pub fn resolve(
         logos,
         templates,
         sop_texts,
+        print_strings: overlay.print_strings(),
         staffing,
         translations,
         config_file,

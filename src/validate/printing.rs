@@ -89,10 +89,15 @@ pub fn check_glyphs(
 }
 
 /// The fixed words of printed forms (page numbers, yes/no, markings…) in every language.
-pub fn check_print_strings(config: &Config, map: &SourceMap) -> Vec<Diagnostic> {
+pub fn check_print_strings(
+    config: &Config,
+    map: &SourceMap,
+    strings: &std::collections::BTreeMap<String, crate::config::Text>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, language) in config.languages.iter().enumerate() {
-        let missing = crate::render::form_pdf::print_strings_missing(language.tag.as_str());
+        let missing =
+            crate::render::form_pdf::print_strings_missing(strings, language.tag.as_str());
         if missing > 0 && language.fallback.is_none() {
             out.push(
                 Diagnostic::error(
