@@ -283,6 +283,7 @@ pub fn messages(
     document: &Value,
     default_language: &str,
     forms: &FormSet,
+    print: &BTreeMap<String, Text>,
     sop: &BTreeMap<String, Catalogue>,
 ) -> Vec<Message> {
     let mut out = Vec::new();
@@ -314,7 +315,7 @@ pub fn messages(
             }
         }
     }
-    for (key, text) in crate::render::form_pdf::PRINT_STRINGS.iter() {
+    for (key, text) in print {
         if let Some(source) = source_of(text, "en") {
             out.push(Message {
                 key: format!("print.{key}"),

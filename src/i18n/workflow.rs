@@ -49,7 +49,13 @@ impl<'a> Workspace<'a> {
             })
             .collect();
         let default_language = pack.config.default_language.to_string();
-        let messages = messages(&source.document, &default_language, forms, &sop);
+        let messages = messages(
+            &source.document,
+            &default_language,
+            forms,
+            &pack.print_strings,
+            &sop,
+        );
         Ok(Workspace {
             checked,
             pack,

@@ -62,18 +62,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
 }
 
 pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::xml(text)
 }
 
 /// A CSS string literal: quotes and backslashes escaped, and `<` written as an escape

@@ -5,6 +5,7 @@ mod charts;
 mod context;
 pub mod docx;
 mod engine;
+mod escape;
 pub mod flowchart;
 mod html;
 pub mod markdown;
