@@ -479,8 +479,9 @@ impl Progress {
     }
 }
 
-/// A configuration checked for the translation commands; its problems are reported.
-fn checked_for_i18n(path: &Path) -> Result<Checked, ExitCode> {
+/// A configuration checked for a command that needs it free of errors; its problems are
+/// reported, ending with `what` (e.g. "fix them first").
+fn checked_without_errors(path: &Path, what: &str) -> Result<Checked, ExitCode> {
     let checked = bipgen::check(path);
     if checked.has_errors() || checked.config.is_none() {
         eprint!(
@@ -491,7 +492,7 @@ fn checked_for_i18n(path: &Path) -> Result<Checked, ExitCode> {
                 std::io::stderr().is_terminal()
             )
         );
-        eprintln!("{}: has errors; fix them first", path.display());
+        eprintln!("{}: has errors; {what}", path.display());
         return Err(exit_for(&checked, false));
     }
     Ok(checked)
@@ -502,7 +503,7 @@ fn i18n(command: I18nCommand) -> ExitCode {
     let (I18nCommand::Export { config, .. }
     | I18nCommand::Import { config, .. }
     | I18nCommand::Status { config, .. }) = &command;
-    let checked = match checked_for_i18n(config) {
+    let checked = match checked_without_errors(config, "fix them first") {
         Ok(checked) => checked,
         Err(code) => return code,
     };
@@ -690,19 +691,7 @@ fn i18n(command: I18nCommand) -> ExitCode {
 
 /// Checks and resolves one version for `diff`, reporting its problems.
 fn resolved_version(path: &Path) -> Result<bipgen::pack::Pack, ExitCode> {
-    let checked = bipgen::check(path);
-    if checked.has_errors() || checked.config.is_none() {
-        eprint!(
-            "{}",
-            render_human(
-                &checked.diagnostics,
-                &checked.sources,
-                std::io::stderr().is_terminal()
-            )
-        );
-        eprintln!("{}: has errors; fix them before comparing", path.display());
-        return Err(exit_for(&checked, false));
-    }
+    let checked = checked_without_errors(path, "fix them before comparing")?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
