@@ -151,6 +151,12 @@ pub fn check(path: &Path) -> Checked {
         &loaded.map,
         &overlay.print_strings(),
     ));
+    diagnostics.extend(render::sop::check_prose(
+        &config,
+        &overlay,
+        &loaded.root_dir,
+        &loaded.map,
+    ));
     diagnostics.extend(validate::rules::check_rules(
         &config,
         &loaded.document,

@@ -345,6 +345,18 @@ fn ethiopia_prints_amharic_and_reports_exactly_what_is_missing() {
             );
         }
     }
+    // Where English stands in, the SOP says so, and check reports it.
+    let sop_am = std::fs::read_to_string(target.join("sop/am/sop.md")).unwrap();
+    assert!(sop_am.contains("not yet translated into አማርኛ; they appear in English"));
+    let sop_en = std::fs::read_to_string(target.join("sop/en/sop.md")).unwrap();
+    assert!(!sop_en.contains("not yet translated"));
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "fallback-translation"
+                && d.message.contains("SOP sentences have no `am` text"))
+    );
     // The SOP chapters on the steps and on referral are translated too.
     for key in [
         "sop.procedure.title",

@@ -97,8 +97,9 @@ struct FieldGroup {
     fields: Vec<String>,
 }
 
-/// The template context for `language`.
-pub fn build(pack: &Pack, language: &crate::config::Language) -> Value {
+/// The template context for `language`. `fallback_used`: some text of this language
+/// comes from its fallback, which the SOP then says.
+pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: bool) -> Value {
     let tag = language.tag.as_str();
     let config = localised_config(pack, tag);
     let mut context = Map::new();
@@ -139,6 +140,13 @@ pub fn build(pack: &Pack, language: &crate::config::Language) -> Value {
         }
     }
     context.insert("org_roles".into(), json!(org_roles));
+    let fallback = language
+        .fallback
+        .as_ref()
+        .and_then(|f| pack.languages().iter().find(|l| &l.tag == f))
+        .filter(|_| fallback_used)
+        .map(|l| l.name.clone());
+    context.insert("fallback".into(), json!(fallback));
     context.insert("staffing_norms".into(), config["staffing"].clone());
     context.insert(
         "staffing".into(),

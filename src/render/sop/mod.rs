@@ -98,6 +98,60 @@ pub fn prose_for(pack: &Pack, language: &Language) -> Prose {
     Prose::new(language.clone(), chain)
 }
 
+/// The SOP's prose in every configured language, reported at check time: sentences a
+/// language lacks are an error, or a warning when a fallback language stands in.
+pub fn check_prose(
+    config: &crate::config::Config,
+    overlay: &crate::i18n::catalog::Overlay,
+    root_dir: &std::path::Path,
+    map: &crate::config::SourceMap,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    let english = Catalogue::built_in("en").unwrap_or_default();
+    let mut catalogues = std::collections::BTreeMap::new();
+    let mut out = Vec::new();
+    for language in &config.languages {
+        let tag = language.tag.to_string();
+        let mut catalogue = Catalogue::built_in(&tag).unwrap_or_default();
+        let own = root_dir.join(format!("templates/sop/text/{tag}.toml"));
+        if let Ok(text) = std::fs::read_to_string(&own) {
+            match Catalogue::parse(&text, &format!("templates/sop/text/{tag}.toml")) {
+                Ok(own) => catalogue.overlay(own),
+                Err(message) => out.push(
+                    Diagnostic::error("invalid-sop-text", message)
+                        .with_help("each entry is `key = \"sentence\"` under tables named like the built-in catalogue"),
+                ),
+            }
+        }
+        catalogues.insert(tag, catalogue);
+    }
+    overlay.apply_to_sop(&mut catalogues, &english);
+    for (index, language) in config.languages.iter().enumerate() {
+        let tag = language.tag.as_str();
+        let own = catalogues.get(tag).cloned().unwrap_or_default();
+        let missing = Prose::new(language.clone(), vec![(tag.to_owned(), own)]).missing(&english);
+        if missing.is_empty() {
+            continue;
+        }
+        let count = missing.len();
+        out.push(match &language.fallback {
+            Some(fallback) => Diagnostic::warning(
+                "fallback-translation",
+                format!("{count} SOP sentences have no `{tag}` text; `{fallback}` text stands in for them"),
+            )
+            .with_help(format!("translate them (`bipgen i18n export --lang {tag}`); the SOP says which text stands in"))
+            .at(map.value(&format!("/languages/{index}/fallback"))),
+            None => Diagnostic::error(
+                "missing-translation",
+                format!("the SOP has {count} sentences with no `{tag}` text, e.g. `{}`", missing[0]),
+            )
+            .with_help(format!("translate them (`bipgen i18n export --lang {tag}`, then `bipgen i18n import`), or give `{tag}` a `fallback`"))
+            .at(map.value(&format!("/languages/{index}/tag"))),
+        });
+    }
+    out
+}
+
 /// Sentences the SOP needs that `language` lacks, fallbacks included.
 pub fn missing_sentences(pack: &Pack, language: &Language) -> Vec<String> {
     let english = Catalogue::built_in("en").unwrap_or_default();
@@ -132,7 +186,10 @@ pub fn write_markdown(
         ));
     }
     let prose = Arc::new(prose_for(pack, language));
-    let context_value = context::build(pack, language);
+    let english = Catalogue::built_in("en").unwrap_or_default();
+    let fallback_used = !prose.from_fallback(&english).is_empty()
+        || pack.translations.get(tag).is_some_and(|c| c.fallback > 0);
+    let context_value = context::build(pack, language, fallback_used);
     let context = tera::Context::from_value(context_value.clone())
         .map_err(|e| format!("SOP context: {e}"))?;
     let unknown: engine::Unknown = Arc::new(Mutex::new(BTreeSet::new()));
