@@ -421,3 +421,27 @@ fn ethiopia_prints_amharic_and_reports_exactly_what_is_missing() {
             .any(|d| d.code == "missing-translation" && d.message.contains("`am`"))
     );
 }
+
+#[test]
+fn a_broken_stored_translation_file_is_reported_at_its_line() {
+    let (dir, config) = copy_example("minimal");
+    let store = dir.path().join("translations");
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(
+        store.join("fr.po"),
+        "msgid \"\"\nmsgstr \"Language: fr\\n\"\n\nmsgctxt \"sop.bid.title\"\nmsgid \"Best interests determination\"\nmsgstr \"oops\n",
+    )
+    .unwrap();
+    let checked = bipgen::check(&config);
+    let problem = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "invalid-translation-file")
+        .expect("reported");
+    assert!(problem.is_error());
+    let location = problem.location.as_ref().expect("located");
+    assert_eq!(checked.sources.name(location.file), "translations/fr.po");
+    let text = checked.sources.text(location.file);
+    let line = text[..location.span.start].matches('\n').count() + 1;
+    assert_eq!(line, 6);
+}
