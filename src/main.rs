@@ -734,18 +734,12 @@ fn forms(command: FormsCommand) -> ExitCode {
     // With a configuration: its tailored forms and its lists; without: the library.
     let (forms, choices, default_language) = match config {
         Some(path) => {
-            let checked = bipgen::check(path);
-            let Some(set) = checked.forms.clone().filter(|_| !checked.has_errors()) else {
-                eprint!(
-                    "{}",
-                    render_human(
-                        &checked.diagnostics,
-                        &checked.sources,
-                        std::io::stderr().is_terminal()
-                    )
-                );
-                eprintln!("{}: has errors; fix them to see its forms", path.display());
-                return exit_for(&checked, false);
+            let checked = match checked_without_errors(path, "fix them to see its forms") {
+                Ok(checked) => checked,
+                Err(code) => return code,
+            };
+            let Some(set) = checked.forms.clone() else {
+                return ExitCode::from(EXIT_INVALID);
             };
             let language = checked
                 .config
