@@ -326,7 +326,7 @@ fn manifest_bytes(pack: &pack::Pack, files: &[ManifestFile], checked: &Checked) 
         },
         files,
         translations: &pack.translations,
-        translation_status: i18n::workflow::Workspace::new(checked, &[])
+        translation_status: i18n::workflow::Workspace::new(checked, pack, &[])
             .map(|w| i18n::workflow::status_of_all(&w))
             .unwrap_or_default(),
         warnings: checked

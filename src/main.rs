@@ -513,7 +513,15 @@ fn i18n(command: I18nCommand) -> ExitCode {
         }
         I18nCommand::Import { .. } => Vec::new(),
     };
-    let workspace = match Workspace::new(&checked, &extra) {
+    let pack = match checked.resolve("country.toml") {
+        Some(Ok(pack)) => pack,
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        None => return ExitCode::from(EXIT_INVALID),
+    };
+    let workspace = match Workspace::new(&checked, &pack, &extra) {
         Ok(workspace) => workspace,
         Err(message) => {
             eprintln!("error: {message}");

@@ -17,13 +17,18 @@ use crate::render::sop::text::{Catalogue, built_in_languages};
 /// Everything translatable in a checked configuration, with the stored translations.
 pub struct Workspace<'a> {
     pub checked: &'a Checked,
-    pub pack: Pack,
+    /// The pack resolved from `checked`.
+    pub pack: &'a Pack,
     pub messages: Vec<Message>,
 }
 
 impl<'a> Workspace<'a> {
-    /// `None` when the configuration could not be read or resolved.
-    pub fn new(checked: &'a Checked, extra_languages: &[String]) -> Result<Workspace<'a>, String> {
+    /// An error when the configuration could not be read.
+    pub fn new(
+        checked: &'a Checked,
+        pack: &'a Pack,
+        extra_languages: &[String],
+    ) -> Result<Workspace<'a>, String> {
         let source = checked
             .source
             .as_ref()
@@ -32,9 +37,6 @@ impl<'a> Workspace<'a> {
             .forms
             .as_ref()
             .ok_or("the configuration has errors")?;
-        let pack = checked
-            .resolve("country.toml")
-            .ok_or("the configuration has errors")??;
         let mut languages: BTreeSet<String> = built_in_languages().map(str::to_owned).collect();
         languages.extend(pack.languages().iter().map(|l| l.tag.to_string()));
         languages.extend(extra_languages.iter().cloned());
