@@ -369,6 +369,20 @@ fn include_list(table: &Table) -> Vec<(usize, String)> {
 
 /// Resolves `relative` against `root` and refuses anything that would leave `root`:
 /// absolute paths, `..`, and symbolic links pointing elsewhere.
+/// The files of `dir` ending in `.extension`, sorted; none when the folder is absent.
+pub fn files_with_extension(dir: &Path, extension: &str) -> std::io::Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == extension))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 pub fn resolve_inside(root: &Path, relative: &str) -> Result<PathBuf, String> {
     let rel = Path::new(relative);
     if relative.is_empty() {

@@ -89,16 +89,16 @@ pub fn located(
 pub fn load(root_dir: &Path, sources: &mut Sources) -> (Store, Vec<Diagnostic>) {
     let mut store = Store::default();
     let mut diagnostics = Vec::new();
-    let dir = folder(root_dir);
-    let Ok(read) = std::fs::read_dir(&dir) else {
-        return (store, diagnostics);
+    let paths = match crate::config::source::files_with_extension(&folder(root_dir), "po") {
+        Ok(paths) => paths,
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                "unreadable-translation",
+                format!("cannot read translations/: {e}"),
+            ));
+            return (store, diagnostics);
+        }
     };
-    let mut paths: Vec<PathBuf> = read
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "po"))
-        .collect();
-    paths.sort();
     for path in paths {
         let name = format!(
             "translations/{}",

@@ -129,23 +129,16 @@ pub fn load_templates(root_dir: &std::path::Path) -> Result<BTreeMap<String, Str
         }
     }
     let texts = root_dir.join("templates/sop/text");
-    if texts.is_dir() {
-        let mut entries: Vec<_> = std::fs::read_dir(&texts)
-            .map_err(|e| format!("cannot read templates/sop/text: {e}"))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        entries.sort();
-        for path in entries {
-            let name = format!(
-                "sop/text/{}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            );
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
-            found.insert(name, text);
-        }
+    let files = crate::config::source::files_with_extension(&texts, "toml")
+        .map_err(|e| format!("cannot read templates/sop/text: {e}"))?;
+    for path in files {
+        let name = format!(
+            "sop/text/{}",
+            path.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
+        found.insert(name, text);
     }
     Ok(found)
 }
@@ -232,15 +225,7 @@ pub fn resolve(
             normalise_text(&mut option.label, &default_language, &configured);
         }
     }
-    let mut sop_texts = BTreeMap::new();
-    for (name, text) in &templates {
-        if let Some(file) = name.strip_prefix("sop/text/") {
-            let tag = file.trim_end_matches(".toml").to_owned();
-            let catalogue =
-                crate::render::sop::text::Catalogue::parse(text, &format!("templates/{name}"))?;
-            sop_texts.insert(tag, catalogue);
-        }
-    }
+    let mut sop_texts = crate::render::sop::text::Catalogue::from_templates(&templates)?;
     let english = crate::render::sop::text::Catalogue::built_in("en").unwrap_or_default();
     overlay.apply_to_sop(&mut sop_texts, &english);
     Ok(Pack {

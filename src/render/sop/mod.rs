@@ -108,23 +108,28 @@ pub fn check_prose(
 ) -> Vec<crate::diagnostic::Diagnostic> {
     use crate::diagnostic::Diagnostic;
     let english = Catalogue::built_in("en").unwrap_or_default();
-    let mut catalogues = std::collections::BTreeMap::new();
     let mut out = Vec::new();
-    for language in &config.languages {
-        let tag = language.tag.to_string();
-        let mut catalogue = Catalogue::built_in(&tag).unwrap_or_default();
-        let own = root_dir.join(format!("templates/sop/text/{tag}.toml"));
-        if let Ok(text) = std::fs::read_to_string(&own) {
-            match Catalogue::parse(&text, &format!("templates/sop/text/{tag}.toml")) {
-                Ok(own) => catalogue.overlay(own),
-                Err(message) => out.push(
-                    Diagnostic::error("invalid-sop-text", message)
-                        .with_help("each entry is `key = \"sentence\"` under tables named like the built-in catalogue"),
-                ),
+    // The country's own sentences, read the way the resolve stage reads them.
+    let own = crate::pack::load_templates(root_dir)
+        .and_then(|templates| Catalogue::from_templates(&templates))
+        .unwrap_or_else(|message| {
+            out.push(Diagnostic::error("invalid-sop-text", message).with_help(
+                "each entry is `key = \"sentence\"` under tables named like the built-in catalogue",
+            ));
+            Default::default()
+        });
+    let mut catalogues: std::collections::BTreeMap<String, Catalogue> = config
+        .languages
+        .iter()
+        .map(|language| {
+            let tag = language.tag.to_string();
+            let mut catalogue = Catalogue::built_in(&tag).unwrap_or_default();
+            if let Some(own) = own.get(&tag) {
+                catalogue.overlay(own.clone());
             }
-        }
-        catalogues.insert(tag, catalogue);
-    }
+            (tag, catalogue)
+        })
+        .collect();
     overlay.apply_to_sop(&mut catalogues, &english);
     for (index, language) in config.languages.iter().enumerate() {
         let tag = language.tag.as_str();

@@ -38,11 +38,38 @@ impl Catalogue {
         Ok(Catalogue { entries })
     }
 
-    /// The built-in catalogue of `tag`, if bipgen ships one.
+    /// The built-in catalogue of `tag`, if bipgen ships one (parsed once per process).
     pub fn built_in(tag: &str) -> Option<Catalogue> {
-        let (_, text) = BUILT_IN.iter().find(|(t, _)| *t == tag)?;
-        // The built-in files are checked by a unit test; a parse failure is a bug.
-        Some(Catalogue::parse(text, &format!("sop-templates/text/{tag}.toml")).unwrap_or_default())
+        static PARSED: std::sync::LazyLock<BTreeMap<&'static str, Catalogue>> =
+            std::sync::LazyLock::new(|| {
+                BUILT_IN
+                    .iter()
+                    .map(|(tag, text)| {
+                        // The built-in files are checked by a unit test; a parse failure
+                        // is a bug.
+                        let name = format!("sop-templates/text/{tag}.toml");
+                        (*tag, Catalogue::parse(text, &name).unwrap_or_default())
+                    })
+                    .collect()
+            });
+        PARSED.get(tag).cloned()
+    }
+
+    /// The country's own catalogues among its templates (`sop/text/<lang>.toml`), by
+    /// language.
+    pub fn from_templates(
+        templates: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, Catalogue>, String> {
+        templates
+            .iter()
+            .filter_map(|(name, text)| {
+                let tag = name.strip_prefix("sop/text/")?.strip_suffix(".toml")?;
+                Some(
+                    Catalogue::parse(text, &format!("templates/{name}"))
+                        .map(|catalogue| (tag.to_owned(), catalogue)),
+                )
+            })
+            .collect()
     }
 
     /// Adds (or replaces) entries from a country's own catalogue.
