@@ -455,3 +455,41 @@ fn the_form_template_can_be_overridden_from_the_country_folder() {
         "{text}"
     );
 }
+
+#[test]
+fn each_form_prints_as_its_own_pages_of_the_pack_numbered_from_one() {
+    if !poppler("pdftotext") {
+        return;
+    }
+    let pack = page_texts(&chad().join("forms/all-en.pdf"));
+    let mut covered = 0;
+    for form in &bipgen::forms::library::LIBRARY.forms {
+        let pages = page_texts(&chad().join(format!("forms/{}/en.pdf", form.form.id)));
+        assert!(!pages.is_empty(), "{}", form.form.id);
+        // The form's pages run unchanged, in order, somewhere in the pack.
+        let start = pack
+            .iter()
+            .position(|p| *p == pages[0])
+            .unwrap_or_else(|| panic!("{}: first page not in the pack", form.form.id));
+        assert_eq!(
+            pack[start..start + pages.len()],
+            pages[..],
+            "{}",
+            form.form.id
+        );
+        // Each page says where it stands in its own form.
+        for (i, page) in pages.iter().enumerate() {
+            let footer = format!("Page {} of {}", i + 1, pages.len());
+            assert!(
+                page.contains(&footer),
+                "{} page {}: {page}",
+                form.form.id,
+                i + 1
+            );
+        }
+        covered += pages.len();
+    }
+    // Only the cover and contents are the pack's own.
+    let own = pack.len() - covered;
+    assert!((2..=3).contains(&own), "{own} pages of cover and contents");
+}

@@ -5,12 +5,17 @@
 mod fonts;
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Smart};
+use typst::foundations::{Bytes, Datetime, Label, Selector, Smart, Value};
+use typst::introspection::Introspector as _;
+use typst::introspection::MetadataElem;
+use typst::model::Document as _;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
-use typst::utils::LazyHash;
+use typst::utils::{LazyHash, PicoStr};
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -31,7 +36,6 @@ pub struct Document {
 }
 
 struct InMemoryWorld {
-    library: LazyHash<Library>,
     main: FileId,
     source: Source,
     /// Further Typst sources the main one imports or includes (`*.typ` files).
@@ -46,7 +50,7 @@ fn file_id(path: &str) -> Option<FileId> {
 
 impl World for InMemoryWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        &LIBRARY
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
@@ -90,6 +94,25 @@ impl World for InMemoryWorld {
 
 /// Compiles `document` to PDF (PDF/A-2a, tagged, with title and language metadata).
 pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
+    typeset(document)?.to_pdf()
+}
+
+/// The standard library, built once: every document shares it (and its hash).
+static LIBRARY: LazyLock<LazyHash<Library>> =
+    LazyLock::new(|| LazyHash::new(Library::builder().build()));
+
+/// A laid-out document: exported whole, or cut into parts that are documents of their
+/// own (one layout of a form pack gives each form's PDF too).
+pub struct Typeset {
+    paged: PagedDocument,
+    /// The main source, to place export errors (PDF/A checks) on a template line.
+    source: Source,
+    today: Datetime,
+    ident: String,
+}
+
+/// Lays `document` out.
+pub fn typeset(document: &Document) -> Result<Typeset, String> {
     let main = file_id("/main.typ").ok_or("invalid main path")?;
     let today = Datetime::from_ymd(
         i32::from(document.date.year),
@@ -109,7 +132,6 @@ pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
         files.insert(id, Bytes::new(bytes.clone()));
     }
     let world = InMemoryWorld {
-        library: LazyHash::new(Library::builder().build()),
         main,
         source: Source::new(main, document.main.clone()),
         sources,
@@ -117,21 +139,77 @@ pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
         today,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
-    let paged = compiled
-        .output
-        .map_err(|errors| describe(&errors, &world.source))?;
-    let options = PdfOptions {
-        ident: Smart::Custom(document.ident.clone()),
-        creator: Smart::Custom(Some(format!("bipgen {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(today)),
-        standards: PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| format!("{e:?}"))?,
-        ..PdfOptions::default()
-    };
-    let pdf = typst_pdf::pdf(&paged, &options).map_err(|errors| describe(&errors, &world.source));
     // Typst memoises layout across compilations; keep what recent documents can reuse
     // and let the rest go, so memory stays bounded over a build of many documents.
     typst::comemo::evict(10);
-    pdf
+    let paged = compiled
+        .output
+        .map_err(|errors| describe(&errors, &world.source))?;
+    Ok(Typeset {
+        paged,
+        source: world.source,
+        today,
+        ident: document.ident.clone(),
+    })
+}
+
+impl Typeset {
+    pub fn page_count(&self) -> usize {
+        self.paged.pages().len()
+    }
+
+    /// Where each `metadata(value) <label>` with a string value sits: the value and the
+    /// index of its page, in document order.
+    pub fn marks(&self, label: &str) -> Vec<(String, usize)> {
+        let Some(label) = Label::new(PicoStr::intern(label)) else {
+            return Vec::new();
+        };
+        let introspector = self.paged.introspector();
+        introspector
+            .query(&Selector::Label(label))
+            .iter()
+            .filter_map(|content| {
+                let value = match &content.to_packed::<MetadataElem>()?.value {
+                    Value::Str(s) => s.to_string(),
+                    _ => return None,
+                };
+                let page = introspector.page(content.location()?)?;
+                Some((value, page.get() - 1))
+            })
+            .collect()
+    }
+
+    /// The pages in `range` as a document of their own, titled `title` and identified
+    /// by `ident`. The pages keep their layout (and tags), so the part prints exactly as
+    /// it does in the whole.
+    pub fn part(&self, range: Range<usize>, title: &str, ident: &str) -> Result<Typeset, String> {
+        let pages = self
+            .paged
+            .pages()
+            .get(range.clone())
+            .ok_or_else(|| format!("pages {range:?} are outside the document"))?;
+        let mut info = self.paged.info().clone();
+        info.title = Some(title.into());
+        Ok(Typeset {
+            paged: PagedDocument::new(pages.iter().cloned().collect(), info),
+            source: self.source.clone(),
+            today: self.today,
+            ident: ident.to_owned(),
+        })
+    }
+
+    /// Exports to PDF/A-2a: tagged, with title and language metadata, dated by the
+    /// document date; its `ident` keeps the PDF identifier stable across builds.
+    pub fn to_pdf(&self) -> Result<Vec<u8>, String> {
+        let options = PdfOptions {
+            ident: Smart::Custom(self.ident.clone()),
+            creator: Smart::Custom(Some(format!("bipgen {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(Timestamp::new_utc(self.today)),
+            standards: PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| format!("{e:?}"))?,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&self.paged, &options).map_err(|errors| describe(&errors, &self.source))
+    }
 }
 
 /// Typst's errors with the template line they point at: they are defects of a template,

@@ -71,7 +71,6 @@ struct SecondLanguage {
 
 #[derive(Serialize)]
 pub struct PrintData {
-    mode: &'static str,
     title: String,
     doc: DocSettings,
     second: Option<SecondLanguage>,
@@ -438,13 +437,21 @@ fn format_date(date: crate::config::Date, format: DateFormat) -> String {
     }
 }
 
-/// Everything the template needs for one PDF.
+impl PrintData {
+    /// Each form's title in the primary language, in document order.
+    pub fn form_titles(&self) -> impl Iterator<Item = &str> {
+        self.forms.iter().map(|f| f.title.a.as_str())
+    }
+}
+
+/// Everything the template needs for one document of `forms`, behind a cover and
+/// contents when `cover` is set.
 pub fn print_data(
     pack: &Pack,
     forms: &[usize],
     primary: &Language,
     second: Option<&Language>,
-    is_pack: bool,
+    cover: bool,
 ) -> PrintData {
     let writer = Writer {
         pack,
@@ -477,7 +484,7 @@ pub fn print_data(
         .map(|&i| writer.form(&pack.forms.forms[i]))
         .collect();
     let sop = &pack.config.sop;
-    let title = if is_pack {
+    let title = if cover || printed.len() > 1 {
         format!(
             "{} – {}",
             writer.string("pack_title").a,
@@ -489,7 +496,7 @@ pub fn print_data(
             .map(|f| f.title.a.clone())
             .unwrap_or_default()
     };
-    let cover = is_pack.then(|| PackCover {
+    let cover = cover.then(|| PackCover {
         country: writer.tx(&sop.operation),
         title: writer.string("pack_title"),
         sop_title: writer.tx(&sop.title),
@@ -498,7 +505,6 @@ pub fn print_data(
         contents: writer.string("contents"),
     });
     PrintData {
-        mode: if is_pack { "pack" } else { "form" },
         title,
         doc: DocSettings {
             lang: primary_subtag(primary),

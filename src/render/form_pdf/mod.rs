@@ -5,25 +5,44 @@
 mod data;
 mod words;
 
-use std::sync::Mutex;
+use std::ops::Range;
+
+use rayon::prelude::*;
 
 use super::{Output, OutputKind, RenderError, Renderer};
 use crate::pack::Pack;
-use crate::typeset::{Document, compile_pdf};
+use crate::typeset::{Document, Typeset, typeset};
 
 pub use data::{PRINT_STRINGS, print_strings_missing};
 
 pub const FORM_TEMPLATE: &str = include_str!("../../../forms/print/form.typ");
 
+/// The label of the metadata that opens each form in the template.
+const FORM_MARK: &str = "bipgen-form";
+
 pub struct FormPdfs;
 
-/// One PDF to make: the forms it holds, its languages, where it goes.
-struct Job {
-    path: String,
-    forms: Vec<usize>,
+/// One layout of every form: in one language with a cover and contents (the language's
+/// blank form pack), or in a language pair. Each form's own PDF is cut out of it.
+struct Book {
     primary: usize,
     second: Option<usize>,
-    pack: bool,
+    cover: bool,
+}
+
+/// A book laid out, with the pages each form takes.
+struct LaidBook {
+    typeset: Typeset,
+    /// Per form (in pack order): its title and its pages. `None` when the template (a
+    /// country's own) does not mark where forms start: each form is then laid out alone.
+    parts: Option<Vec<(String, Range<usize>)>>,
+}
+
+/// One PDF to write: a whole book, or one form's pages of it.
+struct Export<'a> {
+    book: &'a Book,
+    laid: &'a LaidBook,
+    form: Option<usize>,
 }
 
 impl Renderer for FormPdfs {
@@ -32,87 +51,124 @@ impl Renderer for FormPdfs {
     }
 
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
+        if pack.forms.forms.is_empty() {
+            return Ok(Vec::new());
+        }
         let languages = pack.languages();
         let index_of = |tag: &str| languages.iter().position(|l| l.tag.as_str() == tag);
-        let all: Vec<usize> = (0..pack.forms.forms.len()).collect();
-        let mut jobs = Vec::new();
-        for (f, form) in pack.forms.forms.iter().enumerate() {
-            for (l, language) in languages.iter().enumerate() {
-                jobs.push(Job {
-                    path: format!("forms/{}/{}.pdf", form.id, language.tag),
-                    forms: vec![f],
-                    primary: l,
-                    second: None,
-                    pack: false,
-                });
-            }
-            for pair in &pack.config.forms.bilingual {
-                if let (Some(a), Some(b)) = (index_of(pair[0].as_str()), index_of(pair[1].as_str()))
-                {
-                    jobs.push(Job {
-                        path: format!("forms/{}/{}+{}.pdf", form.id, pair[0], pair[1]),
-                        forms: vec![f],
-                        primary: a,
-                        second: Some(b),
-                        pack: false,
-                    });
-                }
-            }
-        }
-        if !all.is_empty() {
-            for (l, language) in languages.iter().enumerate() {
-                jobs.push(Job {
-                    path: format!("forms/all-{}.pdf", language.tag),
-                    forms: all.clone(),
-                    primary: l,
-                    second: None,
-                    pack: true,
+        let mut books: Vec<Book> = (0..languages.len())
+            .map(|primary| Book {
+                primary,
+                second: None,
+                cover: true,
+            })
+            .collect();
+        for pair in &pack.config.forms.bilingual {
+            if let (Some(primary), Some(second)) =
+                (index_of(pair[0].as_str()), index_of(pair[1].as_str()))
+            {
+                books.push(Book {
+                    primary,
+                    second: Some(second),
+                    cover: false,
                 });
             }
         }
 
-        // Compile on every core; each job is independent and its output deterministic.
-        let results: Mutex<Vec<(usize, Result<Output, String>)>> = Mutex::new(Vec::new());
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism()
-            .map_or(2, |n| n.get())
-            .min(jobs.len().max(1));
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        let result = render_job(pack, job);
-                        if let Ok(mut results) = results.lock() {
-                            results.push((i, result));
-                        }
-                    }
-                });
-            }
-        });
-        let mut results = results.into_inner().map_err(|_| RenderError {
-            renderer: self.name(),
-            message: "a worker failed".into(),
-        })?;
-        results.sort_by_key(|(i, _)| *i);
-        results
-            .into_iter()
-            .map(|(i, result)| {
-                result.map_err(|message| RenderError {
-                    renderer: self.name(),
-                    message: format!("{}: {message}", jobs[i].path),
-                })
+        // Lay out each book once, then export the books and their parts, on every core;
+        // each step is independent and its output deterministic.
+        let laid: Vec<LaidBook> = books
+            .par_iter()
+            .map(|book| lay_out(pack, book).map_err(|m| self.error(book_path(pack, book, None), m)))
+            .collect::<Result<_, _>>()?;
+        let exports: Vec<Export> = books
+            .iter()
+            .zip(&laid)
+            .flat_map(|(book, laid)| {
+                let whole = book.cover.then_some(None);
+                let parts = (0..pack.forms.forms.len()).map(Some);
+                whole
+                    .into_iter()
+                    .chain(parts)
+                    .map(move |form| Export { book, laid, form })
+            })
+            .collect();
+        exports
+            .par_iter()
+            .map(|export| {
+                let path = book_path(pack, export.book, export.form);
+                export_pdf(pack, export, &path).map_err(|m| self.error(path, m))
             })
             .collect()
     }
 }
 
-fn render_job(pack: &Pack, job: &Job) -> Result<Output, String> {
+impl FormPdfs {
+    fn error(&self, path: String, message: String) -> RenderError {
+        RenderError {
+            renderer: self.name(),
+            message: format!("{path}: {message}"),
+        }
+    }
+}
+
+/// `forms/<form>/<lang>.pdf`, `forms/<form>/<a>+<b>.pdf`, or `forms/all-<lang>.pdf`.
+fn book_path(pack: &Pack, book: &Book, form: Option<usize>) -> String {
     let languages = pack.languages();
-    let primary = &languages[job.primary];
-    let second = job.second.map(|i| &languages[i]);
-    let printable = data::print_data(pack, &job.forms, primary, second, job.pack);
+    let mut tags = languages[book.primary].tag.to_string();
+    if let Some(second) = book.second {
+        tags = format!("{tags}+{}", languages[second].tag);
+    }
+    match form {
+        Some(form) => format!("forms/{}/{tags}.pdf", pack.forms.forms[form].id),
+        None => format!("forms/all-{tags}.pdf"),
+    }
+}
+
+fn lay_out(pack: &Pack, book: &Book) -> Result<LaidBook, String> {
+    let all: Vec<usize> = (0..pack.forms.forms.len()).collect();
+    let path = book_path(pack, book, None);
+    let (typeset, printable) = typeset_forms(pack, book, &all, book.cover, &path)?;
+
+    // Each form starts at its mark and runs to the next form's (or the end).
+    let marks = typeset.marks(FORM_MARK);
+    let ids: Vec<&str> = marks.iter().map(|(id, _)| id.as_str()).collect();
+    let expected: Vec<&str> = pack.forms.forms.iter().map(|f| f.id.as_str()).collect();
+    if ids != expected {
+        return Ok(LaidBook {
+            typeset,
+            parts: None,
+        });
+    }
+    let starts: Vec<usize> = marks.iter().map(|(_, page)| *page).collect();
+    let ends = starts.iter().skip(1).copied().chain([typeset.page_count()]);
+    let parts = printable
+        .form_titles()
+        .zip(starts.iter().zip(ends))
+        .map(|(title, (&start, end))| (title.to_owned(), start..end))
+        .collect();
+    Ok(LaidBook {
+        typeset,
+        parts: Some(parts),
+    })
+}
+
+/// Lays out `forms` in the book's language(s), behind a cover when `cover` is set.
+fn typeset_forms(
+    pack: &Pack,
+    book: &Book,
+    forms: &[usize],
+    cover: bool,
+    path: &str,
+) -> Result<(Typeset, data::PrintData), String> {
+    let languages = pack.languages();
+    let printable = data::print_data(
+        pack,
+        forms,
+        &languages[book.primary],
+        book.second.map(|i| &languages[i]),
+        cover,
+    );
     let json = serde_json::to_vec(&printable).map_err(|e| e.to_string())?;
     let mut files = vec![("/data.json".to_owned(), json)];
     files.extend(
@@ -121,7 +177,6 @@ fn render_job(pack: &Pack, job: &Job) -> Result<Output, String> {
             .enumerate()
             .map(|(i, logo)| (format!("/logos/{i}.{}", logo.extension), logo.bytes.clone())),
     );
-    let country = pack.config.sop.country.as_str().to_ascii_lowercase();
     let document = Document {
         main: pack
             .templates
@@ -130,20 +185,45 @@ fn render_job(pack: &Pack, job: &Job) -> Result<Output, String> {
             .to_owned(),
         files,
         date: pack.config.sop.effective_date,
-        ident: format!("bipgen/{country}/{}", job.path),
+        ident: ident(pack, path),
     };
-    let bytes = compile_pdf(&document)?;
-    let mut tags = vec![primary.tag.to_string()];
-    tags.extend(second.map(|s| s.tag.to_string()));
+    Ok((typeset(&document)?, printable))
+}
+
+fn export_pdf(pack: &Pack, export: &Export, path: &str) -> Result<Output, String> {
+    let languages = pack.languages();
+    let mut tags = vec![languages[export.book.primary].tag.to_string()];
+    tags.extend(export.book.second.map(|s| languages[s].tag.to_string()));
+    let bytes = match (export.form, &export.laid.parts) {
+        (None, _) => export.laid.typeset.to_pdf()?,
+        (Some(form), Some(parts)) => {
+            let (title, pages) = &parts[form];
+            let ident = ident(pack, path);
+            export
+                .laid
+                .typeset
+                .part(pages.clone(), title, &ident)?
+                .to_pdf()?
+        }
+        (Some(form), None) => typeset_forms(pack, export.book, &[form], false, path)?
+            .0
+            .to_pdf()?,
+    };
     Ok(Output {
-        path: job.path.clone(),
-        kind: if job.pack {
-            OutputKind::FormPack
-        } else {
+        path: path.to_owned(),
+        kind: if export.form.is_some() {
             OutputKind::FormPdf
+        } else {
+            OutputKind::FormPack
         },
-        form: (!job.pack).then(|| pack.forms.forms[job.forms[0]].id.to_string()),
+        form: export.form.map(|f| pack.forms.forms[f].id.to_string()),
         languages: tags,
         bytes,
     })
+}
+
+/// A stable PDF identifier per output path.
+fn ident(pack: &Pack, path: &str) -> String {
+    let country = pack.config.sop.country.as_str().to_ascii_lowercase();
+    format!("bipgen/{country}/{path}")
 }
