@@ -97,6 +97,12 @@ pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
     typeset(document)?.to_pdf()
 }
 
+/// Drops every layout Typst has memoised, so the next document is laid out from
+/// scratch, as in a fresh process (benchmarks measure that).
+pub fn forget_layouts() {
+    typst::comemo::evict(0);
+}
+
 /// The standard library, built once: every document shares it (and its hash).
 static LIBRARY: LazyLock<LazyHash<Library>> =
     LazyLock::new(|| LazyHash::new(Library::builder().build()));
