@@ -236,6 +236,13 @@ pub fn build(
     let started = Instant::now();
     progress("checking the configuration");
     let checked = check(config_path);
+    // Refuse a folder whose replacement would delete the input, before any work.
+    let out_dir = match output::resolve_out_dir(out_dir, config_path) {
+        Ok(dir) => dir,
+        Err(e) if checked.config.is_some() => return (checked, Err(e.into())),
+        Err(_) => out_dir.to_path_buf(),
+    };
+    let out_dir = out_dir.as_path();
     if checked.has_errors() || checked.config.is_none() {
         return (checked, Err(BuildError::Invalid));
     }

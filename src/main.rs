@@ -215,7 +215,19 @@ enum ColorChoice {
     Never,
 }
 
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`bipgen check … | head`) would
+/// panic; like other command-line tools, bipgen ends quietly instead.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     match cli.command {
         Command::Check { config, report } => check(&config, &report),

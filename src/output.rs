@@ -29,6 +29,66 @@ pub enum WriteError {
     Io { path: PathBuf, source: io::Error },
     #[error("stopped after {0} files, as asked (fault injection)")]
     Injected(usize),
+    #[error(
+        "the output folder `{out}` holds the input `{input}`; replacing it would delete your configuration (choose another folder, e.g. `--out out`)"
+    )]
+    HoldsInput { out: PathBuf, input: PathBuf },
+    #[error(
+        "the output folder `{0}` is the current folder or holds it; choose a folder inside it, e.g. `--out out`"
+    )]
+    HoldsWorkingDirectory(PathBuf),
+}
+
+/// The output folder as an absolute path (`.` and `..` resolved, a symbolic link followed
+/// to the folder it names), refused when replacing it would delete `input` (the
+/// configuration) or the folder bipgen runs in.
+pub fn resolve_out_dir(out_dir: &Path, input: &Path) -> Result<PathBuf, WriteError> {
+    let absolute = absolute(out_dir)?;
+    let input = fs::canonicalize(input).map_err(io_at(input))?;
+    if input.starts_with(&absolute) {
+        return Err(WriteError::HoldsInput {
+            out: out_dir.to_path_buf(),
+            input,
+        });
+    }
+    if std::env::current_dir()
+        .is_ok_and(|cwd| fs::canonicalize(&cwd).unwrap_or(cwd).starts_with(&absolute))
+    {
+        return Err(WriteError::HoldsWorkingDirectory(out_dir.to_path_buf()));
+    }
+    Ok(absolute)
+}
+
+/// `path` made absolute through its nearest existing ancestor, which is canonicalised.
+fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
+    let path = std::path::absolute(path).map_err(io_at(path))?;
+    let mut missing = Vec::new();
+    let mut existing = path.as_path();
+    loop {
+        match fs::canonicalize(existing) {
+            Ok(found) => {
+                let mut resolved = found;
+                for part in missing.iter().rev() {
+                    match part {
+                        Component::ParentDir => {
+                            resolved.pop();
+                        }
+                        Component::Normal(name) => resolved.push(name),
+                        _ => {}
+                    }
+                }
+                return Ok(resolved);
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let Some(parent) = existing.parent() else {
+                    return Err(io_at(&path)(e));
+                };
+                missing.extend(existing.components().next_back());
+                existing = parent;
+            }
+            Err(e) => return Err(io_at(existing)(e)),
+        }
+    }
 }
 
 fn io_at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
@@ -130,7 +190,10 @@ pub fn write_atomically(
     if exists {
         let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
         let _ = fs::remove_dir_all(&old);
-        fs::rename(out_dir, &old).map_err(io_at(out_dir))?;
+        if let Err(e) = fs::rename(out_dir, &old) {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(io_at(out_dir)(e));
+        }
         if let Err(e) = fs::rename(&staged, out_dir) {
             // Put the previous output back before reporting.
             let _ = fs::rename(&old, out_dir);

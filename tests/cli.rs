@@ -287,6 +287,45 @@ fn a_folder_not_made_by_bipgen_is_not_replaced() {
 }
 
 #[test]
+fn an_output_folder_holding_the_configuration_or_the_current_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("country.toml");
+    fs::copy(MINIMAL, &config).unwrap();
+    // Even with --force: replacing the folder would delete the configuration.
+    for out in [".", "../"] {
+        let cwd = if out == "." {
+            dir.path().to_path_buf()
+        } else {
+            let sub = dir.path().join("sub");
+            fs::create_dir_all(&sub).unwrap();
+            sub
+        };
+        bipgen()
+            .current_dir(&cwd)
+            .arg("build")
+            .arg(&config)
+            .args(["--out", out, "--force"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("holds the input"));
+    }
+    // The folder one works in is not replaced either.
+    let elsewhere = tempfile::tempdir().unwrap();
+    bipgen()
+        .current_dir(elsewhere.path())
+        .arg("build")
+        .arg(&config)
+        .args(["--out", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("current folder"));
+    assert!(config.is_file());
+    let names = |p: &Path| fs::read_dir(p).unwrap().count();
+    assert_eq!(names(dir.path()), 2, "nothing staged is left behind");
+    assert_eq!(names(elsewhere.path()), 0, "nothing staged is left behind");
+}
+
+#[test]
 fn init_writes_a_configuration_that_passes_check() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("chad");
@@ -405,4 +444,22 @@ fn diff_summarises_changes_in_sop_terms() {
     assert_eq!(changes.as_array().unwrap().len(), 2);
     assert_eq!(changes[0]["section"], "prioritisation");
     assert_eq!(changes[0]["kind"], "changed");
+}
+
+#[test]
+#[cfg(unix)]
+fn a_reader_that_stops_early_ends_bipgen_quietly() {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bipgen"))
+        .arg("schema")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the pipe before bipgen writes, as `| head -0` does.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
 }
