@@ -98,6 +98,26 @@ pub enum InitError {
     UnknownLanguage(String),
     #[error("name at least one language")]
     NoLanguage,
+    #[error("`{code}` is not an ISO 3166-1 country code{}", .nearest.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default())]
+    UnknownCountry {
+        code: String,
+        nearest: Option<&'static str>,
+    },
+}
+
+impl InitError {
+    /// What to do about it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            InitError::UnknownLanguage(_) => {
+                "write the language's [[languages]] entry by hand (tag, script, direction, name); see examples/chad/country.toml"
+            }
+            InitError::NoLanguage => "e.g. --languages fr,ar,en",
+            InitError::UnknownCountry { .. } => {
+                "use an ISO 3166-1 alpha-2 code, e.g. TD (Chad), SD (Sudan), ET (Ethiopia)"
+            }
+        }
+    }
 }
 
 /// Writes the starter configuration text for `country` and `languages` (the first is the
@@ -108,6 +128,17 @@ pub fn starter_config(
     languages: &[String],
     today: Date,
 ) -> Result<String, InitError> {
+    if !crate::validate::rules::is_country(country) {
+        return Err(InitError::UnknownCountry {
+            code: country.to_owned(),
+            nearest: crate::validate::rules::nearest_country(country),
+        });
+    }
+    let languages: Vec<&str> = languages
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect();
     if languages.is_empty() {
         return Err(InitError::NoLanguage);
     }
@@ -116,7 +147,7 @@ pub fn starter_config(
         let known = KNOWN
             .iter()
             .find(|k| k.tag.eq_ignore_ascii_case(tag))
-            .ok_or_else(|| InitError::UnknownLanguage(tag.clone()))?;
+            .ok_or_else(|| InitError::UnknownLanguage(tag.to_owned()))?;
         if !chosen.iter().any(|c| c.tag == known.tag) {
             chosen.push(known);
         }

@@ -400,9 +400,7 @@ fn init(dir: &Path, country: &str, languages: &[String], force: bool) -> ExitCod
         Ok(text) => text,
         Err(e) => {
             eprintln!("error: {e}");
-            eprintln!(
-                "help: write the language's [[languages]] entry by hand (tag, script, direction, name); see examples/chad/country.toml"
-            );
+            eprintln!("help: {}", e.help());
             return ExitCode::from(EXIT_USAGE);
         }
     };

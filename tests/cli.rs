@@ -463,3 +463,28 @@ fn a_reader_that_stops_early_ends_bipgen_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(output.status.code(), Some(101), "{stderr}");
 }
+
+#[test]
+fn init_refuses_an_unknown_country_and_trims_language_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    bipgen()
+        .arg("init")
+        .arg(dir.path().join("xx"))
+        .args(["--country", "XX", "--languages", "fr"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ISO 3166-1"));
+    assert!(!dir.path().join("xx/country.toml").exists());
+    let target = dir.path().join("td");
+    bipgen()
+        .arg("init")
+        .arg(&target)
+        .args(["--country", "td", "--languages", "fr, ar"])
+        .assert()
+        .success();
+    bipgen()
+        .arg("check")
+        .arg(target.join("country.toml"))
+        .assert()
+        .success();
+}

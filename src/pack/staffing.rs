@@ -8,40 +8,40 @@ use crate::config::{Config, Id};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AreaNeeds {
     pub area: Id,
-    pub caseload: u32,
-    pub caseworkers_needed: u32,
+    pub caseload: u64,
+    pub caseworkers_needed: u64,
     /// Case managers needed at the wider ratio (more caseworkers each) …
-    pub case_managers_min: u32,
+    pub case_managers_min: u64,
     /// … and at the narrower ratio; plan on this one.
-    pub case_managers_max: u32,
-    pub caseworkers_in_post: u32,
-    pub case_managers_in_post: u32,
+    pub case_managers_max: u64,
+    pub caseworkers_in_post: u64,
+    pub case_managers_in_post: u64,
     /// Caseworkers missing (0 when enough are in post).
-    pub caseworker_shortfall: u32,
-    pub case_manager_shortfall: u32,
+    pub caseworker_shortfall: u64,
+    pub case_manager_shortfall: u64,
     /// BID panel sittings a month needed for the expected BID cases.
-    pub bid_sittings_per_month: u32,
+    pub bid_sittings_per_month: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StaffingNeeds {
     pub areas: Vec<AreaNeeds>,
-    pub caseload: u32,
-    pub caseworkers_needed: u32,
-    pub case_managers_min: u32,
-    pub case_managers_max: u32,
-    pub caseworkers_in_post: u32,
-    pub case_managers_in_post: u32,
-    pub caseworker_shortfall: u32,
-    pub case_manager_shortfall: u32,
-    pub bid_sittings_per_month: u32,
+    pub caseload: u64,
+    pub caseworkers_needed: u64,
+    pub case_managers_min: u64,
+    pub case_managers_max: u64,
+    pub caseworkers_in_post: u64,
+    pub case_managers_in_post: u64,
+    pub caseworker_shortfall: u64,
+    pub case_manager_shortfall: u64,
+    pub bid_sittings_per_month: u64,
 }
 
 pub fn compute_staffing(config: &Config) -> StaffingNeeds {
     let staffing = &config.staffing;
-    let per_caseworker = u32::from(staffing.children_per_caseworker.max(1));
+    let per_caseworker = u64::from(staffing.children_per_caseworker.max(1));
     let ratio = staffing.caseworkers_per_case_manager;
-    let (wide, narrow) = (u32::from(ratio.max.max(1)), u32::from(ratio.min.max(1)));
+    let (wide, narrow) = (u64::from(ratio.max.max(1)), u64::from(ratio.min.max(1)));
     let mut total = StaffingNeeds::default();
     for area in &staffing.areas {
         let cases_per_sitting = config
@@ -49,21 +49,26 @@ pub fn compute_staffing(config: &Config) -> StaffingNeeds {
             .panels
             .iter()
             .find(|p| p.areas.is_empty() || p.areas.contains(&area.area))
-            .map_or(8, |p| u32::from(p.max_cases_per_sitting.max(1)));
-        let caseworkers = area.expected_caseload.div_ceil(per_caseworker);
+            .map_or(8, |p| u64::from(p.max_cases_per_sitting.max(1)));
+        // Sums are 64-bit: no realistic caseload reaches it, so totals never wrap.
+        let caseworkers = u64::from(area.expected_caseload).div_ceil(per_caseworker);
+        let (in_post, managers_in_post) = (
+            u64::from(area.caseworkers_in_post),
+            u64::from(area.case_managers_in_post),
+        );
         let needs = AreaNeeds {
             area: area.area.clone(),
-            caseload: area.expected_caseload,
+            caseload: u64::from(area.expected_caseload),
             caseworkers_needed: caseworkers,
             case_managers_min: caseworkers.div_ceil(wide),
             case_managers_max: caseworkers.div_ceil(narrow),
-            caseworkers_in_post: area.caseworkers_in_post,
-            case_managers_in_post: area.case_managers_in_post,
-            caseworker_shortfall: caseworkers.saturating_sub(area.caseworkers_in_post),
+            caseworkers_in_post: in_post,
+            case_managers_in_post: managers_in_post,
+            caseworker_shortfall: caseworkers.saturating_sub(in_post),
             case_manager_shortfall: caseworkers
                 .div_ceil(narrow)
-                .saturating_sub(area.case_managers_in_post),
-            bid_sittings_per_month: area.bid_cases_per_month.div_ceil(cases_per_sitting),
+                .saturating_sub(managers_in_post),
+            bid_sittings_per_month: u64::from(area.bid_cases_per_month).div_ceil(cases_per_sitting),
         };
         total.caseload += needs.caseload;
         total.caseworkers_needed += needs.caseworkers_needed;
@@ -125,5 +130,16 @@ mod tests {
         assert_eq!(needs.caseload, 52);
         assert_eq!(needs.caseworkers_in_post, 4);
         assert_eq!(needs.case_managers_in_post, 2);
+    }
+
+    #[test]
+    fn totals_of_huge_caseloads_do_not_wrap() {
+        let max = u32::MAX;
+        let needs = compute_staffing(&config_with(vec![
+            area("a", max, max, max),
+            area("b", max, max, max),
+        ]));
+        assert_eq!(needs.caseload, 2 * u64::from(max));
+        assert_eq!(needs.caseworkers_in_post, 2 * u64::from(max));
     }
 }

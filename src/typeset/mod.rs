@@ -97,6 +97,25 @@ pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
     typeset(document)?.to_pdf()
 }
 
+/// Whether `bytes` decode as the image their file `extension` says (png, jpg/jpeg, svg),
+/// the way the printed forms will decode them; the reason when they do not.
+pub fn check_image(bytes: &[u8], extension: &str) -> Result<(), String> {
+    use typst::visualize::{ExchangeFormat, RasterImage};
+    let data = || Bytes::new(bytes.to_vec());
+    match extension.to_ascii_lowercase().as_str() {
+        "svg" => resvg::usvg::Tree::from_data(bytes, &resvg::usvg::Options::default())
+            .map(drop)
+            .map_err(|e| e.to_string()),
+        "png" => RasterImage::plain(data(), ExchangeFormat::Png)
+            .map(drop)
+            .map_err(|e| e.to_string()),
+        "jpg" | "jpeg" => RasterImage::plain(data(), ExchangeFormat::Jpg)
+            .map(drop)
+            .map_err(|e| e.to_string()),
+        other => Err(format!("`{other}` is not an image format bipgen prints")),
+    }
+}
+
 /// Drops every layout Typst has memoised, so the next document is laid out from
 /// scratch, as in a fresh process (benchmarks measure that).
 pub fn forget_layouts() {

@@ -16,6 +16,16 @@ static SCRIPTS: LazyLock<Vec<(&'static str, &'static str)>> =
 static COUNTRIES: LazyLock<Vec<(&'static str, &'static str)>> =
     LazyLock::new(|| table(include_str!("../../codes/iso3166.txt")));
 
+/// Whether `code` is an ISO 3166-1 alpha-2 country code.
+pub fn is_country(code: &str) -> bool {
+    COUNTRIES.iter().any(|(c, _)| *c == code)
+}
+
+/// The country code nearest to `code`, for a "did you mean".
+pub fn nearest_country(code: &str) -> Option<&'static str> {
+    did_you_mean(code, COUNTRIES.iter().map(|(c, _)| *c))
+}
+
 fn table(text: &'static str) -> Vec<(&'static str, &'static str)> {
     text.lines().filter_map(|l| l.split_once('\t')).collect()
 }
@@ -197,10 +207,10 @@ fn language_tag(cx: &mut Context<'_>, tag: &str, pointer: &str) {
 }
 
 fn country(cx: &mut Context<'_>, code: &str, pointer: &str) {
-    if COUNTRIES.iter().any(|(c, _)| *c == code) {
+    if is_country(code) {
         return;
     }
-    let help = match did_you_mean(code, COUNTRIES.iter().map(|(c, _)| *c)) {
+    let help = match nearest_country(code) {
         Some(s) => {
             format!("did you mean `{s}`? Use ISO 3166-1 alpha-2, e.g. TD (Chad), SD (Sudan)")
         }

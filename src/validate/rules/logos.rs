@@ -35,7 +35,22 @@ pub fn check(cx: &mut Context<'_>) {
                 format!("`{logo}` does not exist in the configuration's folder"),
                 "logo paths are relative to the folder of the main configuration file",
             ),
-            Ok(_) => {}
+            Ok(path) => {
+                let decoded = std::fs::read(&path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|bytes| crate::typeset::check_image(&bytes, &extension));
+                if let Err(why) = decoded {
+                    cx.error(
+                        "invalid-value",
+                        &pointer,
+                        format!(
+                            "`{logo}` cannot be read as a {} image: {why}",
+                            extension.to_ascii_uppercase()
+                        ),
+                        "export the logo again as PNG or SVG and check that it opens",
+                    );
+                }
+            }
         }
     }
 }
@@ -50,5 +65,27 @@ mod tests {
         assert!(codes_for(&with("../../etc/logo.png")).contains(&"file-outside-folder"));
         assert!(codes_for(&with("logos/missing.png")).contains(&"file-not-found"));
         assert!(codes_for(&with("logo.exe")).contains(&"invalid-value"));
+    }
+
+    #[test]
+    fn a_logo_that_does_not_decode_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("fake.png"), "not a picture").unwrap();
+        std::fs::write(dir.path().join("fake.svg"), "<svg").unwrap();
+        for logo in ["fake.png", "fake.svg"] {
+            let config = dir.path().join("country.toml");
+            std::fs::write(
+                &config,
+                format!("{MINIMAL}\n[forms.header]\nlogos = [\"{logo}\"]\n"),
+            )
+            .unwrap();
+            let checked = crate::check(&config);
+            let found: Vec<_> = checked
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "invalid-value" && d.message.contains(logo))
+                .collect();
+            assert_eq!(found.len(), 1, "{logo}: {:#?}", checked.diagnostics);
+        }
     }
 }

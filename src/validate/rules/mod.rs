@@ -16,6 +16,7 @@ pub(crate) mod test_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use codes::{is_country, nearest_country};
 pub use texts::for_each_text;
 
 use serde_json::Value;
