@@ -97,11 +97,23 @@ struct FieldGroup {
     fields: Vec<String>,
 }
 
+/// Steps name only the forms this SOP prints (check warns about the others).
+fn keep_selected_step_forms(pack: &Pack, config: &mut Value) {
+    let printed: Vec<&str> = pack.forms.forms.iter().map(|f| f.id.as_str()).collect();
+    let steps = config.get_mut("steps").and_then(Value::as_array_mut);
+    for step in steps.into_iter().flatten() {
+        if let Some(forms) = step.get_mut("forms").and_then(Value::as_array_mut) {
+            forms.retain(|f| f.as_str().is_some_and(|id| printed.contains(&id)));
+        }
+    }
+}
+
 /// The template context for `language`. `fallback_used`: some text of this language
 /// comes from its fallback, which the SOP then says.
 pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: bool) -> Value {
     let tag = language.tag.as_str();
-    let config = localised_config(pack, tag);
+    let mut config = localised_config(pack, tag);
+    keep_selected_step_forms(pack, &mut config);
     let mut context = Map::new();
     for section in SECTIONS {
         context.insert(
