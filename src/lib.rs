@@ -278,7 +278,8 @@ pub fn build(
 
     progress("writing");
     let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
-    let manifest = manifest_bytes(&pack, &files, &checked);
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    let manifest = manifest_bytes(&pack, &files, &checked, config_dir);
     if let Err(e) = output::write_atomically(out_dir, &outputs, &manifest, options.write) {
         return (checked, Err(e.into()));
     }
@@ -316,7 +317,14 @@ struct ConfigIdentity<'a> {
     effective_date: String,
 }
 
-fn manifest_bytes(pack: &pack::Pack, files: &[ManifestFile], checked: &Checked) -> Vec<u8> {
+/// `manifest.json`. Warning locations are relative to the configuration's folder, so the
+/// manifest does not depend on where bipgen was run from.
+fn manifest_bytes(
+    pack: &pack::Pack,
+    files: &[ManifestFile],
+    checked: &Checked,
+    config_dir: &Path,
+) -> Vec<u8> {
     let sop = &pack.config.sop;
     let manifest = Manifest {
         generator: Generator {
@@ -338,7 +346,15 @@ fn manifest_bytes(pack: &pack::Pack, files: &[ManifestFile], checked: &Checked) 
             .unwrap_or_default(),
         warnings: checked
             .warnings()
-            .map(|d| serde_json::to_value(d.to_json(&checked.sources)).unwrap_or_default())
+            .map(|d| {
+                let mut json = d.to_json(&checked.sources);
+                json.file = json.file.map(|f| {
+                    Path::new(f)
+                        .strip_prefix(config_dir)
+                        .map_or(f, |p| p.to_str().unwrap_or(f))
+                });
+                serde_json::to_value(json).unwrap_or_default()
+            })
             .collect(),
     };
     // Plain data always serialises.

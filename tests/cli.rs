@@ -488,3 +488,30 @@ fn init_refuses_an_unknown_country_and_trims_language_lists() {
         .assert()
         .success();
 }
+
+#[test]
+fn the_manifest_does_not_depend_on_the_folder_bipgen_runs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = fs::canonicalize(MINIMAL).unwrap();
+    let example = config.parent().unwrap().to_path_buf();
+    // Once by absolute path from elsewhere, once by bare name from the example's folder.
+    bipgen()
+        .current_dir(dir.path())
+        .arg("build")
+        .arg(&config)
+        .args(["--out", "a", "-q"])
+        .assert()
+        .success();
+    bipgen()
+        .current_dir(&example)
+        .args(["build", "country.toml", "--out"])
+        .arg(dir.path().join("b"))
+        .arg("-q")
+        .assert()
+        .success();
+    let read =
+        |name: &str| fs::read_to_string(dir.path().join(name).join("manifest.json")).unwrap();
+    let a = read("a");
+    assert!(a.contains("\"file\": \"country.toml\""), "{a}");
+    assert_eq!(a, read("b"));
+}
