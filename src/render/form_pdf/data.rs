@@ -173,11 +173,40 @@ fn fonts(language: &Language) -> Vec<&'static str> {
 
 impl Writer<'_> {
     fn one(&self, text: &Text, language: &Language) -> (String, bool) {
+        self.shown(text, language, "en")
+    }
+
+    /// The text in `language`, or its stand-in (marked as such), or the `last_resort`.
+    fn shown(&self, text: &Text, language: &Language, last_resort: &str) -> (String, bool) {
         match self.pack.text(text, language.tag.as_str()) {
-            Some(shown) => (shown.text.to_owned(), shown.fallback_from.is_some()),
+            Some(shown) => match shown.fallback_from {
+                Some(from) => (self.isolated(shown.text, from, language), true),
+                None => (shown.text.to_owned(), false),
+            },
             // Validation guarantees a text or a fallback for every configured language;
             // an English stand-in is marked rather than left blank.
-            None => (text.get("en", "en").unwrap_or_default().to_owned(), true),
+            None => {
+                let text = text.get("en", "en").unwrap_or(last_resort);
+                (self.isolated(text, "en", language), true)
+            }
+        }
+    }
+
+    /// A stand-in text written in the other direction than `language` keeps its own
+    /// order inside the page (a Unicode isolate): English on a Persian form reads
+    /// "Questions marked * must be answered.", full stop at the end.
+    fn isolated(&self, text: &str, from: &str, language: &Language) -> String {
+        let from_direction = self
+            .pack
+            .config
+            .languages
+            .iter()
+            .find(|l| l.tag.as_str() == from)
+            .map_or(Direction::Ltr, |l| l.direction);
+        match (from_direction, language.direction) {
+            (Direction::Ltr, Direction::Rtl) => format!("\u{2066}{text}\u{2069}"),
+            (Direction::Rtl, Direction::Ltr) => format!("\u{2067}{text}\u{2069}"),
+            _ => text.to_owned(),
         }
     }
 
@@ -194,12 +223,7 @@ impl Writer<'_> {
             .get(key)
             .cloned()
             .unwrap_or_else(|| Text::Plain(key.to_owned()));
-        let pick = |language: &Language| -> (String, bool) {
-            match self.pack.text(&text, language.tag.as_str()) {
-                Some(shown) => (shown.text.to_owned(), shown.fallback_from.is_some()),
-                None => (text.get("en", "en").unwrap_or(key).to_owned(), true),
-            }
-        };
+        let pick = |language: &Language| self.shown(&text, language, key);
         let (a, fallback) = pick(self.primary);
         Tx {
             a,
@@ -226,7 +250,14 @@ impl Writer<'_> {
         numbers: &HashMap<String, String>,
     ) -> Option<Tx> {
         let parsed = expr::parse(source.as_deref()?).ok()?;
+        // Whether any piece of the sentence stands in from a fallback language.
+        let stood_in = std::cell::Cell::new(false);
         let say = |language: &Language| {
+            let one = |text: &Text| {
+                let (shown, fallback) = self.one(text, language);
+                stood_in.set(stood_in.get() || fallback);
+                shown
+            };
             let phrase = |k: &str| {
                 let text = self
                     .pack
@@ -234,7 +265,7 @@ impl Writer<'_> {
                     .get(k)
                     .cloned()
                     .unwrap_or_else(|| Text::Plain(k.to_owned()));
-                self.one(&text, language).0
+                one(&text)
             };
             let option = |field: &str, option: &str| {
                 let list = all_fields(form)
@@ -251,7 +282,7 @@ impl Writer<'_> {
                     .iter()
                     .find(|o| o.id.as_str() == option)?
                     .label;
-                Some(self.one(label, language).0)
+                Some(one(label))
             };
             let vocabulary = Vocabulary {
                 phrase: &phrase,
@@ -260,10 +291,12 @@ impl Writer<'_> {
             };
             phrase(key).replace("{condition}", &vocabulary.describe(&parsed))
         };
+        let a = say(self.primary);
+        let fallback = stood_in.get();
         Some(Tx {
-            a: say(self.primary),
+            a,
             b: self.second.map(say),
-            fallback: false,
+            fallback,
         })
     }
 
@@ -534,6 +567,43 @@ pub fn print_data(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stand_ins_written_the_other_way_keep_their_own_order() {
+        let text = format!(
+            "{}\n[[languages]]\ntag = \"fa\"\nscript = \"Arab\"\ndirection = \"rtl\"\nname = \"فارسی\"\nfallback = \"en\"\n",
+            crate::validate::rules::test_support::MINIMAL
+        );
+        let checked = crate::validate::rules::test_support::checked(&text);
+        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        let pack = checked.resolve("country.toml").unwrap().unwrap();
+        let [en, fa] = [0, 1].map(|i| &pack.languages()[i]);
+        let json = |language| {
+            serde_json::to_value(print_data(&pack, &[0], language, None, false)).unwrap()
+        };
+        let (fa, en) = (json(fa), json(en));
+        // English on a Persian page: isolated left to right, marked as a stand-in.
+        assert_eq!(
+            fa["strings"]["required_note"]["a"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .next(),
+            Some('\u{2066}')
+        );
+        assert_eq!(fa["strings"]["required_note"]["fallback"], true);
+        assert_eq!(fa["forms"][0]["title"]["fallback"], true);
+        // The same text on an English page is left alone.
+        assert_ne!(
+            en["strings"]["required_note"]["a"]
+                .as_str()
+                .unwrap()
+                .chars()
+                .next(),
+            Some('\u{2066}')
+        );
+        assert_eq!(en["strings"]["required_note"]["fallback"], false);
+    }
 
     #[test]
     fn print_strings_have_the_four_base_languages() {
