@@ -445,3 +445,30 @@ fn a_broken_stored_translation_file_is_reported_at_its_line() {
     let line = text[..location.span.start].matches('\n').count() + 1;
     assert_eq!(line, 6);
 }
+
+#[test]
+fn files_in_a_language_the_configuration_lacks_are_refused() {
+    let (dir, config) = copy_example("ethiopia");
+    let stored = std::fs::read_to_string(dir.path().join("translations/am.po")).unwrap();
+    let french = dir.path().join("fr.po");
+    std::fs::write(&french, stored.replace("Language: am", "Language: fr")).unwrap();
+    let empty = dir.path().join("empty.po");
+    std::fs::write(&empty, "").unwrap();
+    for file in [&french, &empty] {
+        bipgen()
+            .args(["i18n", "import", "--config"])
+            .arg(&config)
+            .arg(file)
+            .assert()
+            .code(1)
+            .stderr(predicates::str::contains(
+                "which the configuration does not list",
+            ));
+    }
+    let mut stored_files: Vec<_> = std::fs::read_dir(dir.path().join("translations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    stored_files.sort();
+    assert_eq!(stored_files, ["am.po"], "nothing else written");
+}

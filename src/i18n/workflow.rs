@@ -256,6 +256,33 @@ impl<'a> Workspace<'a> {
                 ));
                 continue;
             }
+            let configured: Vec<&str> = self
+                .pack
+                .config
+                .languages
+                .iter()
+                .map(|l| l.tag.as_str())
+                .collect();
+            if !configured.contains(&language.as_str()) {
+                report.diagnostics.push(store::located(
+                    sources,
+                    &name,
+                    &text,
+                    1,
+                    1,
+                    Diagnostic::error(
+                        "translation-language",
+                        format!(
+                            "{name} is in `{language}`, which the configuration does not list (it has {})",
+                            configured.join(", ")
+                        ),
+                    )
+                    .with_help(
+                        "add a [[languages]] entry for it, or set the file's `Language:` header to a configured language",
+                    ),
+                ));
+                continue;
+            }
             let target = merged.entry(language.clone()).or_default();
             let counts = report.languages.entry(language.clone()).or_default();
             for entry in file
