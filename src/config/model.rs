@@ -561,8 +561,10 @@ pub struct Pathway {
     #[serde(default)]
     pub areas: Vec<Id>,
     /// Roles that make the referral.
+    #[schemars(length(min = 1))]
     pub referred_by: Vec<Id>,
     /// Services in the order a child is referred to them.
+    #[schemars(length(min = 1))]
     pub services: Vec<Id>,
     /// Time within which the first referral is made.
     pub timeframe: Duration,
