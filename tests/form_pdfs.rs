@@ -493,3 +493,23 @@ fn each_form_prints_as_its_own_pages_of_the_pack_numbered_from_one() {
     let own = pack.len() - covered;
     assert!((2..=3).contains(&own), "{own} pages of cover and contents");
 }
+
+#[test]
+fn an_error_in_a_country_form_template_names_its_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/form.typ"),
+        "#let data = json(\"/data.json\")\n\n#image(\"/missing.png\")\n",
+    )
+    .unwrap();
+    let minimal = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    let (_, result) = build_config(dir.path(), &minimal);
+    let Err(error) = result else {
+        panic!("the build must fail")
+    };
+    let message = error.to_string();
+    assert!(message.contains("templates/form.typ, line 3"), "{message}");
+    assert!(!message.contains("--root"), "{message}");
+    assert!(!dir.path().join("out").exists(), "no partial output");
+}

@@ -33,6 +33,8 @@ pub struct Document {
     pub date: Date,
     /// A stable identifier for the PDF (e.g. `bipgen/td/bia_short/ar`).
     pub ident: String,
+    /// What to call the main source in error messages (`templates/form.typ`).
+    pub name: String,
 }
 
 struct InMemoryWorld {
@@ -132,6 +134,8 @@ pub struct Typeset {
     paged: PagedDocument,
     /// The main source, to place export errors (PDF/A checks) on a template line.
     source: Source,
+    sources: HashMap<FileId, Source>,
+    name: String,
     today: Datetime,
     ident: String,
 }
@@ -169,10 +173,12 @@ pub fn typeset(document: &Document) -> Result<Typeset, String> {
     typst::comemo::evict(10);
     let paged = compiled
         .output
-        .map_err(|errors| describe(&errors, &world.source))?;
+        .map_err(|errors| describe(&errors, &world.source, &world.sources, &document.name))?;
     Ok(Typeset {
         paged,
         source: world.source,
+        sources: world.sources,
+        name: document.name.clone(),
         today,
         ident: document.ident.clone(),
     })
@@ -218,6 +224,8 @@ impl Typeset {
         Ok(Typeset {
             paged: PagedDocument::new(pages.iter().cloned().collect(), info),
             source: self.source.clone(),
+            sources: self.sources.clone(),
+            name: self.name.clone(),
             today: self.today,
             ident: ident.to_owned(),
         })
@@ -233,29 +241,50 @@ impl Typeset {
             standards: PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| format!("{e:?}"))?,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(&self.paged, &options).map_err(|errors| describe(&errors, &self.source))
+        typst_pdf::pdf(&self.paged, &options)
+            .map_err(|errors| describe(&errors, &self.source, &self.sources, &self.name))
     }
 }
 
-/// Typst's errors with the template line they point at: they are defects of a template,
-/// never of the data, so a developer reads them.
-fn describe(errors: &[SourceDiagnostic], source: &Source) -> String {
+/// Typst's errors with the template file and line they point at: they are defects of a
+/// template, never of the data, so a developer reads them. `main_name` names the main
+/// template (the country's own file, or the built-in one).
+fn describe(
+    errors: &[SourceDiagnostic],
+    main: &Source,
+    others: &HashMap<FileId, Source>,
+    main_name: &str,
+) -> String {
     errors
         .iter()
         .map(|e| {
-            let hints: Vec<&str> = e.hints.iter().map(|h| h.v.as_str()).collect();
-            let offset = match e.span.get() {
-                typst::syntax::DiagSpanKind::Number { num, sub_range, .. } => {
-                    source.range(num, sub_range).map(|r| r.start)
+            // Hints about the typst command line (`--root`) do not apply here.
+            let hints: Vec<&str> = e
+                .hints
+                .iter()
+                .map(|h| h.v.as_str())
+                .filter(|h| !h.contains("--"))
+                .collect();
+            let source = e.span.id().and_then(|id| {
+                if id == main.id() {
+                    Some((main_name.to_owned(), main))
+                } else {
+                    let name = id.get().vpath().get_without_slash().to_owned();
+                    others.get(&id).map(|s| (name, s))
                 }
-                typst::syntax::DiagSpanKind::Range { range, .. } => Some(range.start),
-                typst::syntax::DiagSpanKind::Detached => None,
-            };
-            let line = offset
-                .and_then(|o| source.lines().byte_to_line(o))
-                .map(|l| l + 1);
-            let at = line
-                .map(|l| format!("template line {l}: "))
+            });
+            let at = source
+                .and_then(|(name, source)| {
+                    let offset = match e.span.get() {
+                        typst::syntax::DiagSpanKind::Number { num, sub_range, .. } => {
+                            source.range(num, sub_range).map(|r| r.start)
+                        }
+                        typst::syntax::DiagSpanKind::Range { range, .. } => Some(range.start),
+                        typst::syntax::DiagSpanKind::Detached => None,
+                    }?;
+                    let line = source.lines().byte_to_line(offset)? + 1;
+                    Some(format!("{name}, line {line}: "))
+                })
                 .unwrap_or_default();
             if hints.is_empty() {
                 format!("{at}{}", e.message)

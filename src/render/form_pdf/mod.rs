@@ -190,6 +190,11 @@ fn typeset_forms(
         files,
         date: pack.config.sop.effective_date,
         ident: ident(pack, path),
+        name: if pack.templates.contains_key("form.typ") {
+            "templates/form.typ".into()
+        } else {
+            "the built-in form template (forms/print/form.typ)".into()
+        },
     };
     Ok((typeset(&document)?, printable))
 }

@@ -63,6 +63,7 @@ pub fn render(
         files,
         date: sop.effective_date,
         ident: format!("bipgen/{}/sop/{tag}", sop.country),
+        name: "main.typ".into(),
     })
     .map_err(|e| format!("SOP PDF ({tag}): {e}"))
 }

@@ -677,6 +677,7 @@ fn typst_draws_the_scene() {
                 day: 1,
             },
             ident: format!("bipgen/test/flowchart/{name}"),
+            name: "main.typ".into(),
         })
         .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(pdf.starts_with(b"%PDF"));
