@@ -263,10 +263,15 @@ fn main() -> ExitCode {
 }
 
 fn report(checked: &Checked, args: &ReportArgs) {
+    report_only(checked, args, &checked.diagnostics);
+}
+
+/// Reports `diagnostics` (some of `checked`'s).
+fn report_only(checked: &Checked, args: &ReportArgs, diagnostics: &[Diagnostic]) {
     match args.format {
-        Format::Json => println!("{}", render_json(&checked.diagnostics, &checked.sources)),
+        Format::Json => println!("{}", render_json(diagnostics, &checked.sources)),
         Format::Human => {
-            if checked.diagnostics.is_empty() {
+            if diagnostics.is_empty() {
                 return;
             }
             let color = match args.color {
@@ -276,10 +281,7 @@ fn report(checked: &Checked, args: &ReportArgs) {
                     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            eprint!(
-                "{}",
-                render_human(&checked.diagnostics, &checked.sources, color)
-            );
+            eprint!("{}", render_human(diagnostics, &checked.sources, color));
         }
     }
 }
@@ -311,6 +313,8 @@ fn check(config: &Path, args: &ReportArgs) -> ExitCode {
     if matches!(args.format, Format::Human) {
         let verdict = if checked.has_errors() {
             "has errors"
+        } else if args.deny_warnings && checked.warnings().next().is_some() {
+            "is valid, but has warnings and warnings are denied"
         } else {
             "is valid"
         };
@@ -334,8 +338,17 @@ fn build(config: &Path, out: &Path, force: bool, quiet: bool, args: &ReportArgs)
     let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
     let (checked, result) = bipgen::build(config, out, options, &|stage| progress.stage(stage));
     progress.finish();
-    if !quiet || checked.has_errors() {
+    if !quiet {
         report(&checked, args);
+    } else if checked.has_errors() || args.deny_warnings {
+        // Quiet: errors only (warnings too when they are denied, since they failed it).
+        let failing: Vec<Diagnostic> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() || args.deny_warnings)
+            .cloned()
+            .collect();
+        report_only(&checked, args, &failing);
     }
     match result {
         Ok(summary) => {
