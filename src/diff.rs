@@ -150,6 +150,14 @@ impl Differ<'_> {
 
     fn document(&mut self) {
         let (o, n) = (&self.old.config.sop, &self.new.config.sop);
+        self.changed("document", "country", &o.country, &n.country);
+        let (a, b) = (self.say(self.old, &o.title), self.say(self.new, &n.title));
+        self.changed("document", "title", a, b);
+        let (a, b) = (
+            self.say(self.old, &o.operation),
+            self.say(self.new, &n.operation),
+        );
+        self.changed("document", "operation", a, b);
         self.changed("document", "version", &o.version, &n.version);
         self.changed(
             "document",
@@ -196,6 +204,24 @@ impl Differ<'_> {
                 format!("organisation {id}"),
                 String::new(),
             );
+        }
+        let (old, new) = (self.old.config.areas.clone(), self.new.config.areas.clone());
+        let both = self.membership(
+            "coordination",
+            &old,
+            &new,
+            |a| a.id.to_string(),
+            |d, is_new, a| {
+                format!(
+                    "area {} ({})",
+                    a.id,
+                    d.say(if is_new { d.new } else { d.old }, &a.name)
+                )
+            },
+        );
+        for (o, n) in both {
+            let (a, b) = (self.say(self.old, &o.name), self.say(self.new, &n.name));
+            self.changed("coordination", format!("area {} name", n.id), a, b);
         }
     }
 

@@ -447,6 +447,38 @@ fn diff_summarises_changes_in_sop_terms() {
 }
 
 #[test]
+fn diff_reports_the_document_title_country_and_areas() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = fs::read_to_string(MINIMAL).unwrap();
+    let old = dir.path().join("old.toml");
+    let new = dir.path().join("new.toml");
+    fs::write(&old, &minimal).unwrap();
+    let changed = minimal
+        .replacen(
+            "title = \"Child protection SOP\"",
+            "title = \"Child protection SOP, eastern camps\"",
+            1,
+        )
+        .replacen("country = \"TD\"", "country = \"CM\"", 1);
+    fs::write(
+        &new,
+        format!("{changed}\n[[areas]]\nid = \"north\"\nname = \"North camps\"\n"),
+    )
+    .unwrap();
+    bipgen()
+        .arg("diff")
+        .arg(&old)
+        .arg(&new)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "title: Child protection SOP → Child protection SOP, eastern camps",
+        ))
+        .stdout(predicate::str::contains("country: TD → CM"))
+        .stdout(predicate::str::contains("area north (North camps)"));
+}
+
+#[test]
 #[cfg(unix)]
 fn a_reader_that_stops_early_ends_bipgen_quietly() {
     use std::process::Stdio;
