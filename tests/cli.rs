@@ -547,3 +547,39 @@ fn the_manifest_does_not_depend_on_the_folder_bipgen_runs_in() {
     assert!(a.contains("\"file\": \"country.toml\""), "{a}");
     assert_eq!(a, read("b"));
 }
+
+#[test]
+fn a_byte_order_mark_does_not_shift_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = fs::read_to_string(MINIMAL).unwrap();
+    let body: String = minimal
+        .lines()
+        .filter(|l| !l.starts_with("default_language") && !l.starts_with("#:schema"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let config = dir.path().join("country.toml");
+    fs::write(
+        &config,
+        format!("\u{feff}default_language = \"xx\"\n{body}"),
+    )
+    .unwrap();
+    let output = bipgen()
+        .arg("check")
+        .arg(&config)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let diagnostics: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let first = diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-reference")
+        .expect("the unknown language is reported");
+    // `"xx"` starts at column 20 of line 1, as an editor counts it.
+    assert_eq!(
+        (&first["line"], &first["column"]),
+        (&1.into(), &20.into()),
+        "{first}"
+    );
+}

@@ -312,7 +312,12 @@ fn read_text(path: &Path, name: &str, sources: &mut Sources) -> Result<String, (
                 false,
             ))
         }
-        Ok(text) => Ok(text),
+        // A byte order mark is not part of the text: without it, columns on line 1 are
+        // the ones an editor shows.
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        }),
         Err(e) => {
             let offset = e.utf8_error().valid_up_to();
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
