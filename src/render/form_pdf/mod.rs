@@ -125,7 +125,9 @@ fn book_path(pack: &Pack, book: &Book, form: Option<usize>) -> String {
     }
     match form {
         Some(form) => format!("forms/{}/{tags}.pdf", pack.forms.forms[form].id),
-        None => format!("forms/all-{tags}.pdf"),
+        None if book.cover => format!("forms/all-{tags}.pdf"),
+        // A pair's book is never written whole; errors in it concern all its forms.
+        None => format!("forms/*/{tags}.pdf"),
     }
 }
 
