@@ -100,7 +100,8 @@ pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
 }
 
 /// Whether `bytes` decode as the image their file `extension` says (png, jpg/jpeg, svg),
-/// the way the printed forms will decode them; the reason when they do not.
+/// with the decoders the printed forms use (Typst's for PNG and JPEG, usvg for SVG); the
+/// reason when they do not.
 pub fn check_image(bytes: &[u8], extension: &str) -> Result<(), String> {
     use typst::visualize::{ExchangeFormat, RasterImage};
     let data = || Bytes::new(bytes.to_vec());
