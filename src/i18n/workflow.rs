@@ -256,14 +256,11 @@ impl<'a> Workspace<'a> {
                 ));
                 continue;
             }
-            let configured: Vec<&str> = self
-                .pack
-                .config
-                .languages
+            if !file
+                .entries
                 .iter()
-                .map(|l| l.tag.as_str())
-                .collect();
-            if !configured.contains(&language.as_str()) {
+                .any(|e| !e.obsolete && e.context.is_some())
+            {
                 report.diagnostics.push(store::located(
                     sources,
                     &name,
@@ -272,16 +269,36 @@ impl<'a> Workspace<'a> {
                     1,
                     Diagnostic::error(
                         "translation-language",
+                        format!("{name} holds no translation of this configuration's strings"),
+                    )
+                    .with_help("export a file with `bipgen i18n export --lang <tag>` and translate that one"),
+                ));
+                continue;
+            }
+            let configured: Vec<&str> = self
+                .pack
+                .config
+                .languages
+                .iter()
+                .map(|l| l.tag.as_str())
+                .collect();
+            if !configured.contains(&language.as_str()) {
+                // Translating ahead of adding a language is fine; say when it takes effect.
+                report.diagnostics.push(store::located(
+                    sources,
+                    &name,
+                    &text,
+                    1,
+                    1,
+                    Diagnostic::warning(
+                        "translation-language",
                         format!(
-                            "{name} is in `{language}`, which the configuration does not list (it has {})",
+                            "{name} is in `{language}`, which the configuration does not list yet (it has {}); its translations are stored and used once it does",
                             configured.join(", ")
                         ),
                     )
-                    .with_help(
-                        "add a [[languages]] entry for it, or set the file's `Language:` header to a configured language",
-                    ),
+                    .with_help("add a [[languages]] entry for it, or set the file's `Language:` header to a configured language"),
                 ));
-                continue;
             }
             let target = merged.entry(language.clone()).or_default();
             let counts = report.languages.entry(language.clone()).or_default();
