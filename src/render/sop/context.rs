@@ -97,7 +97,8 @@ struct FieldGroup {
     fields: Vec<String>,
 }
 
-/// Steps name only the forms this SOP prints (check warns about the others).
+/// Steps name only the forms this SOP prints: a country that selects a few forms does
+/// not want the others listed as if it used them.
 fn keep_selected_step_forms(pack: &Pack, config: &mut Value) {
     let printed: Vec<&str> = pack.forms.forms.iter().map(|f| f.id.as_str()).collect();
     let steps = config.get_mut("steps").and_then(Value::as_array_mut);

@@ -105,35 +105,6 @@ impl Refs<'_, '_> {
         );
     }
 
-    /// A step's form that `forms.selected` leaves out is neither printed nor named in
-    /// the SOP; say so where the selection is written.
-    fn steps_name_unselected_forms(&mut self, selected: &[Id]) {
-        let left_out: Vec<String> = self
-            .cx
-            .config
-            .steps
-            .iter()
-            .flatten()
-            .flat_map(|step| {
-                step.forms
-                    .iter()
-                    .filter(|f| !selected.contains(f) && self.known.forms.contains(f.as_str()))
-                    .map(move |f| format!("`{f}` ({})", step.id))
-            })
-            .collect();
-        if !left_out.is_empty() {
-            self.cx.warning(
-                "unselected-step-form",
-                "/forms/selected",
-                format!(
-                    "the steps use forms that `forms.selected` leaves out, so the SOP does not name them: {}",
-                    left_out.join(", ")
-                ),
-                "add them to `forms.selected`, or take them out of the steps' `forms`",
-            );
-        }
-    }
-
     fn organisations_and_roles(&mut self) {
         let c = self.cx.config;
         self.org(&c.sop.lead_agencies, "/sop/lead_agencies");
@@ -330,7 +301,6 @@ impl Refs<'_, '_> {
         }
         if let Some(selected) = &c.forms.selected {
             self.form(selected, "/forms/selected");
-            self.steps_name_unselected_forms(selected);
         }
         for form in c.forms.tailoring.keys() {
             let q = format!("/forms/tailoring/{form}");
@@ -437,29 +407,6 @@ fn fallback_cycle(config: &crate::config::Config, start: &str) -> Option<String>
 #[cfg(test)]
 mod tests {
     use crate::validate::rules::test_support::{MINIMAL, diagnostics_for};
-
-    #[test]
-    fn steps_using_unselected_forms_are_warned_about() {
-        let text = format!(
-            "{MINIMAL}\n[forms]\nselected = [\"registration_intake\", \"bia_short\", \"consent_assent\"]\n"
-        );
-        let found = diagnostics_for(&text);
-        let warning = found
-            .iter()
-            .find(|d| d.code == "unselected-step-form")
-            .expect("a warning");
-        assert!(
-            warning.message.contains("`bia_comprehensive` (assessment)"),
-            "{}",
-            warning.message
-        );
-        let all = format!("{MINIMAL}\n");
-        assert!(
-            !diagnostics_for(&all)
-                .iter()
-                .any(|d| d.code == "unselected-step-form")
-        );
-    }
 
     #[test]
     fn unknown_ids_are_reported_with_a_suggestion() {
