@@ -190,12 +190,7 @@ fn html_is_self_contained_well_formed_and_directed() {
         assert!(html.contains("@page"), "{lang}: print CSS");
     }
     // html5lib is installed in `.ci/venv` by `.ci/run`.
-    let venv = Path::new(".ci/venv/bin/python3");
-    let Some(python) = venv
-        .exists()
-        .then(|| venv.to_path_buf())
-        .or_else(|| support::tool("python3"))
-    else {
+    let Some(python) = support::python_with(&["html5lib"]) else {
         return;
     };
     let check = "import sys, html5lib\n\

@@ -3,25 +3,72 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The path of an external tool: on PATH, or where `.ci/run` installs it (`.ci/venv`,
-/// `.ci/node`). In CI (`CI` set) a missing tool fails the test; elsewhere the test says
-/// it is skipping.
+/// Folders `.ci/run` installs tools into, searched after `PATH`.
+const CI_TOOL_DIRS: [&str; 2] = [".ci/venv/bin", ".ci/node/node_modules/.bin"];
+
+/// The path of an external tool: where `.ci/run` installs it (`.ci/venv`, `.ci/node`),
+/// or on `PATH`. The tool is looked up, not started (starting `soffice` launches
+/// LibreOffice). In CI (`CI` set) a missing tool fails the test; elsewhere the test
+/// says it is skipping.
 pub fn tool(name: &str) -> Option<PathBuf> {
-    let candidates = [
-        PathBuf::from(name),
-        Path::new(".ci/venv/bin").join(name),
-        Path::new(".ci/node/node_modules/.bin").join(name),
-    ];
-    for candidate in candidates {
-        // The tool exists when it can be started (`ajv` has no `--version` of its own).
-        if Command::new(&candidate).arg("help").output().is_ok() {
-            return Some(candidate);
-        }
+    let found = find_executable(name);
+    if found.is_none() {
+        missing(&format!("`{name}` is not installed"));
     }
+    found
+}
+
+/// A Python interpreter that can import every module in `modules`: the one in
+/// `.ci/venv` first, then `python3` on `PATH`. Missing modules are reported like a
+/// missing tool: a failure in CI, a skip elsewhere.
+pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
+    let Some(python) = find_executable("python3") else {
+        missing("`python3` is not installed");
+        return None;
+    };
+    let import = format!("import {}", modules.join(", "));
+    let imports = Command::new(&python)
+        .args(["-c", &import])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !imports {
+        missing(&format!(
+            "{} cannot import {}",
+            python.display(),
+            modules.join(", ")
+        ));
+        return None;
+    }
+    Some(python)
+}
+
+fn find_executable(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    CI_TOOL_DIRS
+        .iter()
+        .map(PathBuf::from)
+        .chain(std::env::split_paths(&path))
+        .map(|dir| dir.join(name))
+        .find(|candidate| is_executable(candidate))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata()
+            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
+fn missing(what: &str) {
     assert!(
         std::env::var_os("CI").is_none(),
-        "`{name}` is not installed; .ci/run installs it"
+        "{what}; .ci/run installs it"
     );
-    eprintln!("skipping: `{name}` is not installed (bash .ci/run installs it)");
-    None
+    eprintln!("skipping: {what} (bash .ci/run installs it)");
 }
