@@ -69,8 +69,11 @@ impl Checked {
             logos,
             templates,
             &self.translations.overlay(),
-            config_file.to_owned(),
-            source.sha256.clone(),
+            pack::ConfigOrigin {
+                file: config_file.to_owned(),
+                sha256: source.sha256.clone(),
+                defaulted: source.defaulted.clone(),
+            },
         ))
     }
 
@@ -114,6 +117,7 @@ pub fn check(path: &Path) -> Checked {
         &mut loaded.map,
         &mut loaded.sources,
     );
+    loaded.defaulted = defaulted.clone();
     // Translations delivered as PO files join the texts before anything reads them.
     let (translations, translation_diagnostics) =
         i18n::store::load(&loaded.root_dir, &mut loaded.sources);

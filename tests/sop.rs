@@ -443,3 +443,192 @@ fn a_language_without_sop_prose_is_reported_unless_it_has_a_fallback() {
     assert!(missing.len() > 400, "{}", missing.len());
     assert!(missing.iter().any(|k| k == "bid.title"));
 }
+
+/// The lines of one `### ` section of a Markdown SOP, found by its title's words.
+fn section<'a>(markdown: &'a str, title: &str) -> &'a str {
+    let start = markdown
+        .lines()
+        .position(|l| l.starts_with("### ") && l.contains(title))
+        .unwrap_or_else(|| panic!("no section `{title}`"));
+    let offset: usize = markdown.lines().take(start).map(|l| l.len() + 1).sum();
+    let rest = &markdown[offset..];
+    let end = rest[4..]
+        .find("\n## ")
+        .into_iter()
+        .chain(rest[4..].find("\n### "))
+        .min()
+        .map_or(rest.len(), |e| e + 4);
+    &rest[..end]
+}
+
+/// The English labels of the answer fields of some sections of a built-in form.
+fn library_labels(form: &str, sections: &[&str]) -> Vec<String> {
+    fn walk(fields: &[bipgen::forms::model::Field], out: &mut Vec<String>) {
+        for field in fields {
+            if field.kind.holds_answer() {
+                out.push(field.label.get("en", "en").unwrap_or_default().to_owned());
+            }
+            walk(&field.fields, out);
+        }
+    }
+    let form = bipgen::forms::library::LIBRARY
+        .forms
+        .iter()
+        .find(|f| f.form.id.as_str() == form)
+        .expect("built-in form");
+    let mut out = Vec::new();
+    for section in form
+        .form
+        .sections
+        .iter()
+        .filter(|s| sections.contains(&s.id.as_str()))
+    {
+        walk(&section.fields, &mut out);
+    }
+    out
+}
+
+#[test]
+fn the_minimum_dataset_is_the_transfer_forms_shared_section() {
+    let markdown = text(&chad().files["sop/en/sop.md"]);
+    let chapter = section(markdown, "Minimum dataset");
+    let (shared, additional) = chapter
+        .split_once("Further information is added only")
+        .expect("the additional data follow the dataset");
+    let listed: Vec<&str> = shared
+        .lines()
+        .filter(|l| l.starts_with("| C."))
+        .flat_map(|l| {
+            l.split(" | ")
+                .nth(1)
+                .unwrap_or_default()
+                .trim_end_matches(" |")
+                .split("; ")
+        })
+        .collect();
+    let expected = library_labels(
+        "cross_border_transfer",
+        &["dataset_identity", "dataset_situation", "dataset_consent"],
+    );
+    assert_eq!(
+        listed, expected,
+        "the dataset lists exactly section C of the transfer form"
+    );
+    // Nothing from other forms, and the additional data stay apart.
+    for other in ["Registration", "BIA", "Consent and assent"] {
+        assert!(
+            !shared.contains(&format!("| {other}")),
+            "{other} in the dataset"
+        );
+    }
+    assert!(additional.contains("Mother's full name"));
+    assert!(!shared.contains("Mother's full name"));
+    assert!(chapter.contains("defined role"), "need-to-know: {chapter}");
+}
+
+#[test]
+fn the_bid_panel_reads_the_bid_report_in_every_example() {
+    for example in ["chad", "minimal", "ethiopia"] {
+        let files = sop_of(Path::new(&format!("examples/{example}/country.toml")));
+        let markdown = text(&files["sop/en/sop.md"]);
+        let access = section(markdown, "Who sees what");
+        let row = access
+            .lines()
+            .find(|l| l.starts_with("| Best interests determination (BID) report"))
+            .unwrap_or_else(|| panic!("{example}: no BID report row in {access}"));
+        let read_by = row.split(" | ").nth(2).unwrap_or_default();
+        assert!(read_by.contains("BID panel"), "{example}: {row}");
+        assert!(
+            row.contains("only the cases before them"),
+            "{example}: {row}"
+        );
+    }
+}
+
+#[test]
+fn each_referral_chart_draws_its_own_pathway() {
+    let chad = chad();
+    // The words of a chart, its lines joined: labels wrap over several <text> lines.
+    let svg = |name: &str| {
+        let svg = text(&chad.files[&format!("sop/en/flowcharts/{name}.svg")]);
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+            .filter_map(|t| t.split_once("</text>").map(|(words, _)| words))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    // Adré: 3 hours, the interim care centre second; the camps: 1 day.
+    let adre = svg("referral-unaccompanied-2");
+    assert!(adre.contains("within 3 hours"), "Adré's own timeframe");
+    assert!(!adre.contains("within 1 day"));
+    let first = adre
+        .find("1. Child protection case management")
+        .expect("first service");
+    let second = adre
+        .find("2. Adré interim care centre")
+        .expect("the centre comes second");
+    assert!(first < second);
+    let camps = svg("referral-unaccompanied-1");
+    assert!(camps.contains("within 1 day"));
+    assert!(
+        !camps.contains("Adré interim care centre"),
+        "no merging across areas"
+    );
+    // The chapter shows each pathway's own chart beside its text.
+    let markdown = text(&chad.files["sop/en/sop.md"]);
+    assert!(markdown.contains("(flowcharts/referral-unaccompanied-1.svg)"));
+    assert!(markdown.contains("(flowcharts/referral-unaccompanied-2.svg)"));
+}
+
+#[test]
+fn every_cited_source_is_in_the_annex_and_the_annex_only_lists_cited_ones() {
+    for files in [
+        &chad().files,
+        &sop_of(Path::new("examples/minimal/country.toml")),
+    ] {
+        let markdown = text(&files["sop/en/sop.md"]);
+        let (body, annex) = markdown
+            .split_once("Sources and standards")
+            .expect("an annex of sources");
+        let shorts = [
+            "UNHCR Emergency Handbook",
+            "UNHCR BIP course",
+            "RCM Operational Guide",
+            "IOM–UNICEF BIP tools",
+            "CBCM guidance",
+        ];
+        for short in shorts {
+            let cited =
+                body.contains(&format!("\\[{short},")) || body.contains(&format!("; {short},"));
+            let listed = annex.contains(&format!("| **{short}**"));
+            assert_eq!(cited, listed, "{short}: cited {cited}, listed {listed}");
+        }
+        assert!(body.contains("(set by this operation; national law prevails)"));
+        assert!(annex.contains("Rules set by this operation"));
+    }
+}
+
+#[test]
+fn a_country_citation_replaces_the_mark_of_its_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    let config = dir.path().join("country.toml");
+    std::fs::write(
+        &config,
+        format!("{base}\n[sources]\nconsent_ages = \"Child Protection Code (2019), art. 12\"\n"),
+    )
+    .unwrap();
+    let files = sop_of(&config);
+    let markdown = text(&files["sop/en/sop.md"]);
+    let consent = section(markdown, "Consent and assent by age");
+    assert!(
+        consent.contains("Source: \\[Child Protection Code (2019), art. 12\\]"),
+        "{consent}"
+    );
+    let annex = section(markdown, "Rules set by this operation");
+    assert!(
+        annex.contains("Child Protection Code (2019), art. 12"),
+        "{annex}"
+    );
+}

@@ -83,6 +83,15 @@ pub struct Config {
     /// Cross-border case management with neighbouring or distant countries.
     #[serde(default)]
     pub cross_border: Option<CrossBorder>,
+    /// Safeguarding duties: mandatory reporting under national law and the route for
+    /// sexual exploitation and abuse by staff (PSEA).
+    #[serde(default)]
+    pub safeguarding: Safeguarding,
+    /// The country's own citation for a rule the SOP otherwise marks as the operation's
+    /// choice, by norm id (e.g. `consent_ages = "Child Protection Code (2019), art. 12"`).
+    /// `bipgen check` lists the norm ids when one is unknown.
+    #[serde(default)]
+    pub sources: std::collections::BTreeMap<Id, Text>,
     /// Which forms are produced and how they are tailored.
     #[serde(default)]
     pub forms: Forms,
@@ -200,12 +209,90 @@ pub struct Scope {
     /// Population groups covered.
     #[serde(default)]
     pub population_groups: Vec<PopulationGroup>,
-    /// National laws and policies the SOP builds on (international instruments are built in).
+    /// International and regional instruments and where the country stands on each. Only
+    /// these are printed as binding; nothing is assumed.
+    #[serde(default)]
+    pub instruments: Vec<InstrumentStatus>,
+    /// National laws and policies the SOP builds on.
     #[serde(default)]
     pub legal_framework: Vec<Text>,
     /// Age of majority under national law.
     #[serde(default = "default_age_of_majority")]
     pub age_of_majority: u8,
+}
+
+/// An organisation's short name: the same in every language, or by language.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Acronym {
+    Same(String),
+    ByLanguage(std::collections::BTreeMap<String, String>),
+}
+
+impl Acronym {
+    /// The short name in `language`, else in `default_language`, else any.
+    pub fn get(&self, language: &str, default_language: &str) -> Option<&str> {
+        match self {
+            Acronym::Same(name) => Some(name),
+            Acronym::ByLanguage(names) => names
+                .get(language)
+                .or_else(|| names.get(default_language))
+                .or_else(|| names.values().next())
+                .map(String::as_str),
+        }
+    }
+}
+
+/// One instrument and the country's status under it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstrumentStatus {
+    pub instrument: Instrument,
+    pub status: TreatyStatus,
+}
+
+/// International and regional instruments the SOP can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Instrument {
+    /// Convention on the Rights of the Child (1989).
+    Crc,
+    /// Optional Protocol to the CRC on the involvement of children in armed conflict (2000).
+    CrcOpac,
+    /// Optional Protocol to the CRC on the sale of children, child prostitution and child pornography (2000).
+    CrcOpsc,
+    /// Convention relating to the Status of Refugees (1951) and its Protocol (1967).
+    RefugeeConvention,
+    /// Convention relating to the Status of Stateless Persons (1954).
+    Statelessness1954,
+    /// Convention on the Reduction of Statelessness (1961).
+    Statelessness1961,
+    /// OAU Convention Governing the Specific Aspects of Refugee Problems in Africa (1969).
+    Oau1969,
+    /// African Charter on the Rights and Welfare of the Child (1990).
+    Acrwc,
+    /// African Union Convention for the Protection and Assistance of Internally Displaced Persons in Africa (Kampala Convention, 2009).
+    Kampala,
+    /// Cartagena Declaration on Refugees (1984).
+    Cartagena,
+    /// Hague Convention on Intercountry Adoption (1993).
+    Hague1993,
+    /// Hague Convention on Parental Responsibility and Measures for the Protection of Children (1996).
+    Hague1996,
+    /// Protocol to Prevent, Suppress and Punish Trafficking in Persons, especially Women and Children (2000).
+    TraffickingProtocol,
+}
+
+/// Where the country stands under an instrument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TreatyStatus {
+    /// Ratified or acceded: binding on the country.
+    Party,
+    /// Signed, not ratified.
+    Signatory,
+    /// Not binding on the country; the procedures draw on it.
+    DrawsOn,
 }
 
 fn default_age_of_majority() -> u8 {
@@ -250,9 +337,11 @@ pub struct Organisation {
     pub id: Id,
     /// Full name.
     pub name: Text,
-    /// Short name, e.g. "UNHCR", "MFFPEN".
+    /// Short name, e.g. "UNHCR", "MFFPEN": one string for every language, or a table
+    /// where it differs by language (`acronym = { en = "UNHCR", fr = "HCR" }`; a language
+    /// the table leaves out uses the default language's).
     #[serde(default)]
-    pub acronym: Option<String>,
+    pub acronym: Option<Acronym>,
     #[serde(rename = "type")]
     pub kind: OrganisationType,
     #[serde(default)]
@@ -597,6 +686,10 @@ pub struct Bid {
     /// Route for urgent decisions before a panel exists.
     #[serde(default)]
     pub interim: Option<InterimProcedure>,
+    /// Role that designates the decision makers for each case decided under the interim
+    /// procedure. Omitted: the BID supervisor role designates them (and does not decide).
+    #[serde(default)]
+    pub interim_designated_by: Option<Id>,
     /// Time by which the full panel reviews decisions taken under the interim procedure.
     #[serde(default)]
     pub interim_review_within: Option<Duration>,
@@ -625,6 +718,21 @@ pub enum InterimProcedure {
     NationalPanel,
     EmergencyFocalPoints,
     Simplified,
+}
+
+/// Safeguarding duties the SOP states in the operation's own words.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Safeguarding {
+    /// What national law obliges staff to report, to whom, with the law's reference,
+    /// e.g. "Child Protection Code (2019), art. 12: abuse of a child is reported to the
+    /// children's judge."
+    #[serde(default)]
+    pub mandatory_reporting: Option<Text>,
+    /// Where reports of sexual exploitation and abuse by staff go: the PSEA focal point
+    /// or network and how to reach them.
+    #[serde(default)]
+    pub psea_contact: Option<Text>,
 }
 
 /// A BID panel.
@@ -876,7 +984,7 @@ pub struct CrossBorder {
     /// Partner countries.
     pub partners: Vec<CrossBorderPartner>,
     /// Fields shared on transfer, as `form.field` (e.g. `registration_intake.case_id`).
-    /// Omit to use the fields the form library marks for cross-border sharing.
+    /// Omit to share the transfer form's shared section (section C), its minimum dataset.
     #[serde(default)]
     pub minimum_dataset: Option<Vec<FieldRef>>,
     /// Time within which the receiving side acknowledges a transfer.
@@ -894,6 +1002,11 @@ pub struct CrossBorderPartner {
     /// Named focal points.
     #[serde(default)]
     pub focal_points: Vec<FocalPoint>,
+    /// When personal data about a child may reach this country's state authorities, and
+    /// who decides. Needed when the operation serves refugees and a partner agency is a
+    /// government body: it may be the authority of the child's country of origin.
+    #[serde(default)]
+    pub state_authority_safeguard: Option<Text>,
 }
 
 /// A named focal point.

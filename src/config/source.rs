@@ -102,6 +102,8 @@ pub struct LoadedSource {
     pub root_dir: PathBuf,
     /// sha256 over every file read, in order, as lowercase hex.
     pub sha256: String,
+    /// Sections the built-in defaults filled (JSON pointers), once defaults are applied.
+    pub defaulted: Vec<&'static str>,
 }
 
 /// Why loading stopped.
@@ -223,6 +225,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         map,
         root_dir,
         sha256: hex(&hasher.finalize()),
+        defaulted: Vec::new(),
     })
 }
 

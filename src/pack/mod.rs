@@ -45,6 +45,10 @@ pub struct Pack {
     /// sha256 of the configuration files read.
     #[serde(skip)]
     pub config_sha256: String,
+    /// Sections the built-in defaults filled (JSON pointers): the SOP cites the defaults'
+    /// own sources for them, and marks the country's own as its choice.
+    #[serde(skip)]
+    pub defaulted: Vec<&'static str>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -69,6 +73,15 @@ pub struct LogoFile {
     pub bytes: Vec<u8>,
     /// Alternative text for tagged PDFs: the file's name without extension.
     pub alt: String,
+}
+
+/// Where the configuration came from: its file name, the sha256 of the files read, and
+/// the sections the built-in defaults filled.
+#[derive(Debug, Clone)]
+pub struct ConfigOrigin {
+    pub file: String,
+    pub sha256: String,
+    pub defaulted: Vec<&'static str>,
 }
 
 /// Reads the logos the configuration names (already checked to lie inside its folder).
@@ -186,9 +199,13 @@ pub fn resolve(
     logos: Vec<LogoFile>,
     templates: BTreeMap<String, String>,
     overlay: &crate::i18n::catalog::Overlay,
-    config_file: String,
-    config_sha256: String,
+    origin: ConfigOrigin,
 ) -> Result<Pack, String> {
+    let ConfigOrigin {
+        file: config_file,
+        sha256: config_sha256,
+        defaulted,
+    } = origin;
     let mut document = document.clone();
     let raw: Config = serde_json::from_value(document.clone()).map_err(|e| e.to_string())?;
     let default_language = raw.default_language.to_string();
@@ -239,6 +256,7 @@ pub fn resolve(
         translations,
         config_file,
         config_sha256,
+        defaulted,
     })
 }
 

@@ -19,8 +19,26 @@ pub struct AreaNeeds {
     /// Caseworkers missing (0 when enough are in post).
     pub caseworker_shortfall: u64,
     pub case_manager_shortfall: u64,
-    /// BID panel sittings a month needed for the expected BID cases.
-    pub bid_sittings_per_month: u64,
+}
+
+/// What one BID panel is asked to decide in a month, against how often it sits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PanelLoad {
+    pub panel: Id,
+    /// Areas whose BID cases come to this panel (the first panel that covers an area).
+    pub areas: Vec<Id>,
+    pub bid_cases_per_month: u64,
+    /// How often the panel sits, as configured.
+    pub sits_every: crate::config::Duration,
+    /// Sittings needed a month at the panel's own cases-per-sitting limit.
+    pub sittings_needed: u64,
+    /// Sittings a month that the panel's `sits_every` gives, rounded down (a panel that
+    /// sits every two months gives 0 whole sittings a month).
+    pub sittings_scheduled: u64,
+    /// Cases the panel can decide a month at its schedule: sittings a year times cases
+    /// per sitting, divided by twelve.
+    pub cases_decided_per_month: u64,
+    pub short: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -34,7 +52,10 @@ pub struct StaffingNeeds {
     pub case_managers_in_post: u64,
     pub caseworker_shortfall: u64,
     pub case_manager_shortfall: u64,
-    pub bid_sittings_per_month: u64,
+    /// BID load per panel, in the order panels are configured.
+    pub panels: Vec<PanelLoad>,
+    /// Areas with expected BID cases that no panel covers.
+    pub areas_without_panel: Vec<Id>,
 }
 
 pub fn compute_staffing(config: &Config) -> StaffingNeeds {
@@ -44,12 +65,6 @@ pub fn compute_staffing(config: &Config) -> StaffingNeeds {
     let (wide, narrow) = (u64::from(ratio.max.max(1)), u64::from(ratio.min.max(1)));
     let mut total = StaffingNeeds::default();
     for area in &staffing.areas {
-        let cases_per_sitting = config
-            .bid
-            .panels
-            .iter()
-            .find(|p| p.areas.is_empty() || p.areas.contains(&area.area))
-            .map_or(8, |p| u64::from(p.max_cases_per_sitting.max(1)));
         // Sums are 64-bit: no realistic caseload reaches it, so totals never wrap.
         let caseworkers = u64::from(area.expected_caseload).div_ceil(per_caseworker);
         let (in_post, managers_in_post) = (
@@ -68,7 +83,6 @@ pub fn compute_staffing(config: &Config) -> StaffingNeeds {
             case_manager_shortfall: caseworkers
                 .div_ceil(narrow)
                 .saturating_sub(managers_in_post),
-            bid_sittings_per_month: u64::from(area.bid_cases_per_month).div_ceil(cases_per_sitting),
         };
         total.caseload += needs.caseload;
         total.caseworkers_needed += needs.caseworkers_needed;
@@ -78,10 +92,74 @@ pub fn compute_staffing(config: &Config) -> StaffingNeeds {
         total.case_managers_in_post += needs.case_managers_in_post;
         total.caseworker_shortfall += needs.caseworker_shortfall;
         total.case_manager_shortfall += needs.case_manager_shortfall;
-        total.bid_sittings_per_month += needs.bid_sittings_per_month;
         total.areas.push(needs);
     }
+    let (panels, areas_without_panel) = panel_loads(config);
+    total.panels = panels;
+    total.areas_without_panel = areas_without_panel;
     total
+}
+
+/// Each panel's monthly BID load: an area's cases go to the first panel that covers it
+/// (a panel with no areas covers all), and sittings are counted per panel from its own
+/// cases-per-sitting limit and `sits_every`, never per area.
+fn panel_loads(config: &Config) -> (Vec<PanelLoad>, Vec<Id>) {
+    let panels = &config.bid.panels;
+    let mut loads: Vec<PanelLoad> = panels
+        .iter()
+        .map(|panel| {
+            let per_sitting = u64::from(panel.max_cases_per_sitting.max(1));
+            let sittings_a_year = sittings_per_year(panel.sits_every);
+            PanelLoad {
+                panel: panel.id.clone(),
+                areas: Vec::new(),
+                bid_cases_per_month: 0,
+                sits_every: panel.sits_every,
+                sittings_needed: 0,
+                sittings_scheduled: sittings_a_year / 12,
+                cases_decided_per_month: sittings_a_year * per_sitting / 12,
+                short: false,
+            }
+        })
+        .collect();
+    let mut uncovered = Vec::new();
+    for area in &config.staffing.areas {
+        let covering = panels
+            .iter()
+            .position(|p| p.areas.is_empty() || p.areas.contains(&area.area));
+        match covering {
+            Some(i) => {
+                loads[i].areas.push(area.area.clone());
+                loads[i].bid_cases_per_month += u64::from(area.bid_cases_per_month);
+            }
+            None if area.bid_cases_per_month > 0 => uncovered.push(area.area.clone()),
+            None => {}
+        }
+    }
+    for (load, panel) in loads.iter_mut().zip(panels) {
+        let per_sitting = u64::from(panel.max_cases_per_sitting.max(1));
+        load.sittings_needed = load.bid_cases_per_month.div_ceil(per_sitting);
+        load.short = load.bid_cases_per_month > load.cases_decided_per_month;
+    }
+    (loads, uncovered)
+}
+
+/// Whole sittings a year for a panel that sits every `every`.
+fn sittings_per_year(every: crate::config::Duration) -> u64 {
+    use crate::config::DurationUnit;
+    let amount = u64::from(every.amount);
+    if amount == 0 {
+        // "Immediately" is not a schedule; treat it as sitting whenever needed (daily).
+        return 365;
+    }
+    let per_year = match every.unit {
+        DurationUnit::Hours => 365 * 24,
+        DurationUnit::Days => 365,
+        DurationUnit::Weeks => 52,
+        DurationUnit::Months => 12,
+        DurationUnit::Years => 1,
+    };
+    per_year / amount
 }
 
 #[cfg(test)]
@@ -117,8 +195,8 @@ mod tests {
         assert_eq!((a.case_managers_min, a.case_managers_max), (3, 4));
         assert_eq!(a.caseworker_shortfall, 6);
         assert_eq!(a.case_manager_shortfall, 3);
-        // No panel configured: plan on 8 cases a sitting → 2 sittings for 10 cases.
-        assert_eq!(a.bid_sittings_per_month, 2);
+        // No panel configured: the 10 BID cases are reported as uncovered.
+        assert_eq!(needs.areas_without_panel, vec![Id::from_static("camp")]);
     }
 
     #[test]
@@ -141,5 +219,53 @@ mod tests {
         ]));
         assert_eq!(needs.caseload, 2 * u64::from(max));
         assert_eq!(needs.caseworkers_in_post, 2 * u64::from(max));
+    }
+
+    fn panel(
+        id: &'static str,
+        areas: &[&'static str],
+        every: &str,
+        per_sitting: u8,
+    ) -> crate::config::model::BidPanel {
+        crate::config::model::BidPanel {
+            id: Id::from_static(id),
+            name: None,
+            areas: areas.iter().map(|a| Id::from_static(a)).collect(),
+            members: Vec::new(),
+            chair: Id::from_static("unhcr"),
+            alternates: Vec::new(),
+            presenters: Vec::new(),
+            quorum: 3,
+            sits_every: every.parse().expect("a duration"),
+            max_cases_per_sitting: per_sitting,
+            decision_rule: Default::default(),
+        }
+    }
+
+    #[test]
+    fn sittings_are_counted_per_panel_from_its_own_schedule() {
+        let mut config = config_with(vec![
+            area("north", 100, 4, 5),
+            area("south", 100, 4, 5),
+            area("east", 100, 4, 20),
+        ]);
+        config.bid.panels = vec![
+            panel("north_south", &["north", "south"], "2w", 6),
+            panel("east", &["east"], "1mo", 8),
+        ];
+        let needs = compute_staffing(&config);
+        let [ns, east] = &needs.panels[..] else {
+            panic!("two panels: {:?}", needs.panels)
+        };
+        // 5 + 5 cases at 6 a sitting: 2 sittings, not 1 + 1 per area.
+        assert_eq!(ns.bid_cases_per_month, 10);
+        assert_eq!(ns.sittings_needed, 2);
+        // Every two weeks: 26 sittings a year, 2 whole a month, 13 cases a month.
+        assert_eq!((ns.sittings_scheduled, ns.cases_decided_per_month), (2, 13));
+        assert!(!ns.short);
+        // 20 cases at 8 a sitting need 3 sittings; a monthly panel decides 8.
+        assert_eq!((east.sittings_needed, east.cases_decided_per_month), (3, 8));
+        assert!(east.short);
+        assert!(needs.areas_without_panel.is_empty());
     }
 }

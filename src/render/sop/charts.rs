@@ -58,18 +58,27 @@ pub fn build(pack: &Pack, language: &Language, prose: &Prose) -> Result<Vec<Char
         ),
     ];
     let tag = language.tag.as_str();
+    // One chart per pathway as configured (a concern in its areas), each with its own
+    // services in order, time allowed and emergency route: nothing is merged, so a chart
+    // stays as small as its pathway however many areas and concerns the country has.
     for concern in pack.config.concerns.iter().flatten() {
-        if !pack.config.pathways.iter().any(|p| p.concern == concern.id) {
-            continue;
-        }
         let label = text(pack, &concern.label, tag);
-        graphs.push((
-            format!("referral-{}", concern.id),
-            prose
-                .get("flow.referral_title")
-                .replace("{concern}", &label),
-            referral_flow(pack, language, prose, concern.id.as_str(), &label),
-        ));
+        let own = pack
+            .config
+            .pathways
+            .iter()
+            .filter(|p| p.concern == concern.id);
+        for (index, pathway) in own.enumerate() {
+            let areas = pathway_areas(pack, pathway, tag, prose);
+            graphs.push((
+                pathway_chart_id(concern.id.as_str(), index),
+                prose
+                    .get("flow.pathway_title")
+                    .replace("{concern}", &label)
+                    .replace("{areas}", &areas),
+                referral_flow(pack, language, prose, pathway, &label),
+            ));
+        }
     }
     graphs
         .into_iter()
@@ -326,22 +335,46 @@ fn bid_flow(pack: &Pack, prose: &Prose) -> Graph {
     Graph { nodes, edges }
 }
 
-/// The pathway of one concern: identification, the caseworker, the consent check, the
-/// services in order, feedback; the emergency route beside it.
+/// The chart file of the `index`-th pathway (from 0) of a concern, as the chapter
+/// template names it: `referral-<concern>-<n>`, n from 1.
+pub fn pathway_chart_id(concern: &str, index: usize) -> String {
+    format!("referral-{concern}-{}", index + 1)
+}
+
+/// The areas a pathway covers, in words.
+fn pathway_areas(
+    pack: &Pack,
+    pathway: &crate::config::model::Pathway,
+    language: &str,
+    prose: &Prose,
+) -> String {
+    if pathway.areas.is_empty() {
+        return prose.get("referral.all_areas");
+    }
+    let names: Vec<String> = pathway
+        .areas
+        .iter()
+        .map(|id| {
+            pack.config
+                .areas
+                .iter()
+                .find(|a| &a.id == id)
+                .map_or_else(|| id.to_string(), |a| text(pack, &a.name, language))
+        })
+        .collect();
+    super::engine::join_list(prose, &names)
+}
+
+/// One pathway: identification, the caseworker, the consent check, its services in its
+/// own order with its own time allowed, feedback; its emergency route beside it.
 fn referral_flow(
     pack: &Pack,
     language: &Language,
     prose: &Prose,
-    concern: &str,
+    pathway: &crate::config::model::Pathway,
     label: &str,
 ) -> Graph {
     let tag = language.tag.as_str();
-    let pathways: Vec<_> = pack
-        .config
-        .pathways
-        .iter()
-        .filter(|p| p.concern.as_str() == concern)
-        .collect();
     let service_name = |id: &crate::config::Id| {
         pack.config
             .services
@@ -359,7 +392,11 @@ fn referral_flow(
         node(
             "case",
             prose.get("flow.referral_case"),
-            None,
+            Some(
+                prose
+                    .get("flow.within")
+                    .replace("{time}", &prose.duration(pathway.timeframe)),
+            ),
             Shape::Process,
         ),
         node(
@@ -385,32 +422,16 @@ fn referral_flow(
             EdgeStyle::Normal,
         ),
     ];
-    // Services in the order of the first pathway (areas may differ; the chapter lists
-    // each area's own order).
     let mut previous = "consent".to_owned();
     let mut label_next = Some(prose.get("flow.yes"));
-    let mut seen = Vec::new();
-    for pathway in &pathways {
-        for id in &pathway.services {
-            if seen.contains(id) {
-                continue;
-            }
-            seen.push(id.clone());
-        }
-    }
-    let timeframe = pathways.first().map(|p| p.timeframe);
-    for (i, id) in seen.iter().enumerate() {
+    for (i, id) in pathway.services.iter().enumerate() {
         let node_id = format!("service_{i}");
-        let detail = (i == 0)
-            .then(|| {
-                timeframe.map(|d| {
-                    prose
-                        .get("flow.within")
-                        .replace("{time}", &prose.duration(d))
-                })
-            })
-            .flatten();
-        nodes.push(node(&node_id, service_name(id), detail, Shape::Process));
+        nodes.push(node(
+            &node_id,
+            format!("{}. {}", prose.number(i as u64 + 1), service_name(id)),
+            None,
+            Shape::Process,
+        ));
         edges.push(edge(
             &previous,
             &node_id,
@@ -431,26 +452,104 @@ fn referral_flow(
         label_next.take(),
         EdgeStyle::Normal,
     ));
-    let emergency: Vec<String> = pathways
-        .iter()
-        .filter_map(|p| p.emergency.as_ref())
-        .flat_map(|e| e.services.iter().map(&service_name))
-        .fold(Vec::new(), |mut acc, name| {
-            if !acc.contains(&name) {
-                acc.push(name);
-            }
-            acc
-        });
-    if !emergency.is_empty() {
+    if let Some(emergency) = &pathway.emergency {
+        let services: Vec<String> = emergency.services.iter().map(&service_name).collect();
         nodes.push(node(
             "emergency",
             prose
                 .get("flow.referral_emergency")
-                .replace("{services}", &emergency.join(", ")),
+                .replace("{services}", &super::engine::join_list(prose, &services)),
             None,
             Shape::Emergency,
         ));
         edges.push(edge("identified", "emergency", None, EdgeStyle::Emergency));
     }
     Graph { nodes, edges }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt::Write;
+
+    use super::*;
+    use crate::validate::rules::test_support::{MINIMAL, checked};
+
+    /// A4 text width and the page height left for a chart and its caption, in points
+    /// (sop.typ: 2 cm side margins, 2.5 cm top, 2.2 cm bottom, about 30 pt of caption).
+    const A4_TEXT_WIDTH: f64 = 595.3 - 2.0 * 56.7;
+    const A4_CHART_HEIGHT: f64 = 841.9 - 70.9 - 62.4 - 30.0;
+
+    /// An operation of 12 areas and 30 concerns, each concern with its own pathway in
+    /// every area, each pathway six services long.
+    fn large_operation() -> String {
+        let mut text = MINIMAL.to_owned();
+        for a in 0..12 {
+            let _ = write!(
+                text,
+                "\n[[areas]]\nid = \"settlement_{a}\"\nname = \"Settlement number {a} (north-eastern province)\"\n"
+            );
+        }
+        for s in 0..30 {
+            let _ = write!(
+                text,
+                "\n[[services]]\nid = \"service_{s}\"\nname = \"Specialised service number {s} for children and families\"\ntype = \"child_protection\"\nprovider = \"unhcr\"\n"
+            );
+        }
+        for c in 0..30 {
+            let _ = write!(
+                text,
+                "\n[[concerns]]\nid = \"concern_{c}\"\nlabel = \"Protection concern number {c}\"\ndefault_risk = \"high\"\n"
+            );
+            for a in 0..12 {
+                let services: Vec<String> = (0..6)
+                    .map(|i| format!("\"service_{}\"", (c + a + i) % 30))
+                    .collect();
+                let _ = write!(
+                    text,
+                    "\n[[pathways]]\nconcern = \"concern_{c}\"\nareas = [\"settlement_{a}\"]\nreferred_by = [\"caseworker\"]\nservices = [{}]\ntimeframe = \"{}h\"\nemergency = {{ services = [\"service_{}\"] }}\n",
+                    services.join(", "),
+                    1 + a,
+                    c % 30
+                );
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn every_pathway_of_a_large_operation_gets_its_own_chart_at_full_size_on_a4() {
+        let loaded = checked(&large_operation());
+        assert!(
+            !loaded.has_errors(),
+            "{:#?}",
+            loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .collect::<Vec<_>>()
+        );
+        let pack = loaded
+            .resolve("country.toml")
+            .expect("read")
+            .expect("resolved");
+        let language = pack.languages()[0].clone();
+        let prose = crate::render::sop::prose_for(&pack, &language);
+        let charts = build(&pack, &language, &prose).expect("charts");
+        let referral: Vec<&Chart> = charts
+            .iter()
+            .filter(|c| c.url.contains("referral-"))
+            .collect();
+        assert_eq!(referral.len(), 12 * 30, "one chart per pathway");
+        for chart in referral {
+            assert!(
+                chart.scene.width <= A4_TEXT_WIDTH && chart.scene.height <= A4_CHART_HEIGHT,
+                "{}: {} × {} pt does not print at 100 % on A4",
+                chart.url,
+                chart.scene.width,
+                chart.scene.height
+            );
+            // Its own pathway only: six services, the feedback, the emergency route.
+            assert_eq!(chart.scene.nodes.len(), 4 + 6 + 1 + 1, "{}", chart.url);
+        }
+    }
 }

@@ -31,6 +31,7 @@ const SECTIONS: &[&str] = &[
     "bid",
     "data_protection",
     "cross_border",
+    "safeguarding",
     "kpis",
     "glossary",
 ];
@@ -66,6 +67,23 @@ pub fn localised_config(pack: &Pack, language: &str) -> Value {
             .map_or(Value::Null, |shown| Value::String(shown.text.to_owned()));
     }
     document
+}
+
+/// Organisations' short names in `language`.
+fn localise_acronyms(pack: &Pack, language: &str, config: &mut Value) {
+    let default = pack.config.default_language.as_str();
+    let organisations = config
+        .get_mut("organisations")
+        .and_then(Value::as_array_mut);
+    for (entry, org) in organisations
+        .into_iter()
+        .flatten()
+        .zip(&pack.config.organisations)
+    {
+        if let Some(acronym) = &org.acronym {
+            entry["acronym"] = json!(acronym.get(language, default));
+        }
+    }
 }
 
 /// One printed form as the SOP lists it.
@@ -114,6 +132,7 @@ fn keep_selected_step_forms(pack: &Pack, config: &mut Value) {
 pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: bool) -> Value {
     let tag = language.tag.as_str();
     let mut config = localised_config(pack, tag);
+    localise_acronyms(pack, tag, &mut config);
     keep_selected_step_forms(pack, &mut config);
     let mut context = Map::new();
     for section in SECTIONS {
@@ -135,6 +154,14 @@ pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: boo
             .collect();
         context.insert((*name).to_owned(), Value::Object(by_id));
     }
+    // Panels by id, for `names(of="panel")` and their schedules.
+    let panels: Map<String, Value> = config["bid"]["panels"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|panel| Some((panel.get("id")?.as_str()?.to_owned(), panel.clone())))
+        .collect();
+    context.insert("panel".into(), Value::Object(panels));
     context.insert(
         "lang".into(),
         json!({
@@ -183,6 +210,7 @@ pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: boo
         "access".into(),
         serde_json::to_value(access_levels(pack, tag)).unwrap_or_default(),
     );
+    context.insert("form_access".into(), form_access(pack, tag));
     context.insert(
         "minimum_dataset".into(),
         serde_json::to_value(minimum_dataset(pack, tag)).unwrap_or_default(),
@@ -219,6 +247,27 @@ fn form_summaries(pack: &Pack, language: &str) -> Vec<FormSummary> {
             }
         })
         .collect()
+}
+
+/// Who fills in and who reads each printed form, from the library's access table, with
+/// the need-to-know limit on readers.
+fn form_access(pack: &Pack, language: &str) -> Value {
+    let access = &crate::library::access::FORM_ACCESS;
+    Value::Array(
+        pack.forms
+            .forms
+            .iter()
+            .filter_map(|form| {
+                let parties = access.get(form.id.as_str())?;
+                Some(json!({
+                    "form": shown(pack, &form.title, language),
+                    "fill": parties.fill,
+                    "read": parties.read,
+                    "limit": parties.limit,
+                }))
+            })
+            .collect(),
+    )
 }
 
 /// Which roles see each sensitivity level and which fields carry it. Levels with no
@@ -266,34 +315,92 @@ fn access_levels(pack: &Pack, language: &str) -> Vec<AccessLevel> {
         .collect()
 }
 
-/// The fields shared across borders: the configured minimum dataset, or else every
-/// field the forms mark for cross-border sharing.
-fn minimum_dataset(pack: &Pack, language: &str) -> Vec<FieldGroup> {
+/// Sections of the cross-border transfer form that travel to the receiving side: its
+/// section C, which the form itself calls the minimum dataset.
+const MINIMUM_DATASET_SECTIONS: &[&str] =
+    &["dataset_identity", "dataset_situation", "dataset_consent"];
+
+/// Sections of the transfer form added only when a requested action needs them.
+const ADDITIONAL_DATA_SECTIONS: &[&str] = &["dataset_extra"];
+
+/// The one minimum dataset shared across borders: the country's own list when it sets
+/// `cross_border.minimum_dataset`, or else the transfer form's shared section (section
+/// C). The transfer form is read from the library when the country does not print it.
+fn minimum_dataset(pack: &Pack, language: &str) -> Value {
     let configured = pack
         .config
         .cross_border
         .as_ref()
         .and_then(|c| c.minimum_dataset.as_ref());
-    let mut groups = Vec::new();
-    for form in &pack.forms.forms {
-        let fields: Vec<String> = all_fields(form)
-            .into_iter()
-            .filter(|field| match configured {
-                Some(list) => list
-                    .iter()
-                    .any(|r| r.form == form.id && r.field == field.id),
-                None => field.cross_border,
-            })
-            .map(|field| shown(pack, &field.label, language))
-            .collect();
-        if !fields.is_empty() {
-            groups.push(FieldGroup {
-                form: shown(pack, &form.title, language),
-                fields,
-            });
+    if let Some(list) = configured {
+        let mut groups = Vec::new();
+        for form in &pack.forms.forms {
+            let fields: Vec<String> = all_fields(form)
+                .into_iter()
+                .filter(|field| {
+                    list.iter()
+                        .any(|r| r.form == form.id && r.field == field.id)
+                })
+                .map(|field| shown(pack, &field.label, language))
+                .collect();
+            if !fields.is_empty() {
+                groups.push(FieldGroup {
+                    form: shown(pack, &form.title, language),
+                    fields,
+                });
+            }
         }
+        return json!({ "configured": true, "groups": groups, "additional": [] });
     }
-    groups
+    let library = &crate::forms::library::LIBRARY;
+    let Some(transfer) = pack.forms.form(TRANSFER_FORM).or_else(|| {
+        library
+            .forms
+            .iter()
+            .map(|f| &f.form)
+            .find(|f| f.id.as_str() == TRANSFER_FORM)
+    }) else {
+        return Value::Null;
+    };
+    let sections = |ids: &[&str]| -> Vec<FieldGroup> {
+        transfer
+            .sections
+            .iter()
+            .filter(|section| ids.contains(&section.id.as_str()))
+            .map(|section| {
+                let mut fields = Vec::new();
+                collect_answers(&section.fields, pack, language, &mut fields);
+                FieldGroup {
+                    form: shown(pack, &section.title, language),
+                    fields,
+                }
+            })
+            .filter(|group| !group.fields.is_empty())
+            .collect()
+    };
+    json!({
+        "configured": false,
+        "form": shown(pack, &transfer.title, language),
+        "groups": sections(MINIMUM_DATASET_SECTIONS),
+        "additional": sections(ADDITIONAL_DATA_SECTIONS),
+    })
+}
+
+const TRANSFER_FORM: &str = "cross_border_transfer";
+
+/// Labels of the fields that hold an answer, depth first.
+fn collect_answers(
+    fields: &[crate::forms::model::Field],
+    pack: &Pack,
+    language: &str,
+    out: &mut Vec<String>,
+) {
+    for field in fields {
+        if field.kind.holds_answer() {
+            out.push(shown(pack, &field.label, language));
+        }
+        collect_answers(&field.fields, pack, language, out);
+    }
 }
 
 /// Pathways grouped under their concern, in the order concerns are configured; concerns

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 use tera::{Context, Tera};
 
+use super::cite::Citer;
 use super::markdown::escape;
 use super::text::{Prose, fill_escaped};
 
@@ -142,15 +143,33 @@ pub fn render_chapter(tera: &Tera, chapter: &str, context: &Context) -> Result<S
 }
 
 /// A copy of the engine with the functions and filters of one language registered.
-pub fn for_language(tera: &Tera, prose: Arc<Prose>, lookups: Arc<Value>, unknown: Unknown) -> Tera {
+pub fn for_language(
+    tera: &Tera,
+    prose: Arc<Prose>,
+    lookups: Arc<Value>,
+    unknown: Unknown,
+    citer: Arc<Citer>,
+) -> Tera {
     let mut tera = tera.clone();
     tera.register_function(
         "t",
         Sentence {
             prose: prose.clone(),
             unknown,
+            citer: citer.clone(),
         },
     );
+    // `origin(of="consent_ages")`: the source of a section the defaults may fill, or the
+    // mark of the operation's choice.
+    tera.register_function("origin", SectionOrigin(citer.clone()));
+    let c = citer.clone();
+    tera.register_function("sources_cited", move |_: &HashMap<String, Value>| {
+        Ok(c.sources())
+    });
+    let c = citer;
+    tera.register_function("choices_made", move |_: &HashMap<String, Value>| {
+        Ok(c.choices())
+    });
     let p = prose.clone();
     tera.register_filter(
         "duration",
@@ -191,6 +210,73 @@ pub fn for_language(tera: &Tera, prose: Arc<Prose>, lookups: Arc<Value>, unknown
             Ok(Value::String(name))
         },
     );
+    let p = prose.clone();
+    tera.register_filter(
+        "language_names",
+        move |value: &Value, _: &HashMap<String, Value>| {
+            // A language by its name in the SOP's language (`language.<tag>`); one the
+            // catalogue lacks keeps its tag rather than vanish.
+            let names: Vec<String> = value
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|tag| {
+                    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+                    p.lookup(&format!("language.{primary}"))
+                        .map_or_else(|| tag.to_owned(), |f| f.text.to_owned())
+                })
+                .collect();
+            Ok(Value::String(join_list(&p, &names)))
+        },
+    );
+    // `list | joined(with="semicolon")`: items joined with the language's own punctuation.
+    let p = prose.clone();
+    tera.register_filter(
+        "joined",
+        move |value: &Value, args: &HashMap<String, Value>| {
+            let with = args.get("with").and_then(Value::as_str).unwrap_or("comma");
+            let key = if with == "semicolon" {
+                "list.semicolon"
+            } else {
+                "list.separator"
+            };
+            let items: Vec<String> = value
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                .collect();
+            Ok(Value::String(directed(&p, &items).join(&p.get(key))))
+        },
+    );
+    // Phone numbers keep together: their spaces do not break a line.
+    tera.register_filter("unbroken", |value: &Value, _: &HashMap<String, Value>| {
+        let text = value.as_str().unwrap_or_default();
+        Ok(Value::String(text.replace(' ', "\u{a0}")))
+    });
+    let p = prose.clone();
+    let roles = lookups.get("role").cloned().unwrap_or_default();
+    tera.register_filter(
+        "parties",
+        move |value: &Value, _: &HashMap<String, Value>| {
+            // A default role the country keeps shows its own name; one it does not define
+            // is described in the SOP's words (`data.party.<id>`).
+            let names: Vec<String> = value
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|id| match roles.get(id) {
+                    Some(_) => display_name(&roles, id),
+                    None => p
+                        .lookup(&format!("data.party.{id}"))
+                        .map_or_else(|| id.to_owned(), |f| f.text.to_owned()),
+                })
+                .collect();
+            Ok(Value::String(join_list(&p, &names)))
+        },
+    );
     let p = prose;
     tera.register_filter(
         "names",
@@ -226,7 +312,8 @@ fn display_name(table: &Value, id: &str) -> String {
 
 /// "A, B and C" in the language's words.
 pub fn join_list(prose: &Prose, items: &[String]) -> String {
-    match items {
+    let items = directed(prose, items);
+    match &items[..] {
         [] => String::new(),
         [one] => one.clone(),
         [rest @ .., last] => {
@@ -240,12 +327,44 @@ pub fn join_list(prose: &Prose, items: &[String]) -> String {
     }
 }
 
+/// In a right-to-left language, each item ends with a right-to-left mark, so a list of
+/// left-to-right names ("UNHCR، UNICEF، MoSA") keeps its order instead of reading as one
+/// left-to-right run.
+fn directed(prose: &Prose, items: &[String]) -> Vec<String> {
+    if prose.language.direction != crate::config::Direction::Rtl {
+        return items.to_vec();
+    }
+    items.iter().map(|item| format!("{item}\u{200f}")).collect()
+}
+
+/// `origin(of="consent_ages")`: the source of a section the defaults may fill, or the
+/// mark of the operation's choice. Its output is a token the citer resolves, so it is
+/// safe as it is.
+struct SectionOrigin(Arc<Citer>);
+
+impl tera::Function for SectionOrigin {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let id = args
+            .get("of")
+            .and_then(Value::as_str)
+            .ok_or_else(|| tera::Error::msg("origin() needs the norm id: origin(of=\"…\")"))?;
+        Ok(Value::String(
+            self.0.section_mark(id).trim_start().to_owned(),
+        ))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
 /// `t(k="steps.intro", name=value…)`: a sentence of the catalogue with its placeholders
 /// filled by escaped values. The sentence itself is our own Markdown, so it is marked
 /// safe; the values inside it are not trusted.
 struct Sentence {
     prose: Arc<Prose>,
     unknown: Unknown,
+    citer: Arc<Citer>,
 }
 
 impl tera::Function for Sentence {
@@ -272,7 +391,9 @@ impl tera::Function for Sentence {
                 (name.as_str(), text)
             })
             .collect();
-        Ok(Value::String(fill_escaped(&self.prose.get(key), &values)))
+        let mut sentence = fill_escaped(&self.prose.get(key), &values);
+        sentence.push_str(&self.citer.sentence_mark(key));
+        Ok(Value::String(sentence))
     }
 
     fn is_safe(&self) -> bool {

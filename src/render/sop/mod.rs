@@ -2,6 +2,7 @@
 //! Markdown rendered to HTML, PDF (embedded Typst) and DOCX, so the four never disagree.
 
 mod charts;
+mod cite;
 mod context;
 pub mod docx;
 mod engine;
@@ -198,14 +199,27 @@ pub fn write_markdown(
     let context = tera::Context::from_value(context_value.clone())
         .map_err(|e| format!("SOP context: {e}"))?;
     let unknown: engine::Unknown = Arc::new(Mutex::new(BTreeSet::new()));
+    let country_sources = pack
+        .config
+        .sources
+        .iter()
+        .filter_map(|(id, text)| Some((id.to_string(), pack.text(text, tag)?.text.to_owned())))
+        .collect();
+    let citer = Arc::new(cite::Citer::new(
+        prose.clone(),
+        country_sources,
+        &pack.defaulted,
+    ));
     let tera = engine::for_language(
         tera,
         prose.clone(),
         Arc::new(context_value),
         unknown.clone(),
+        citer.clone(),
     );
     let mut markdown = String::new();
     let mut number = 0;
+    let mut order = 0;
     for (chapter, _) in CHAPTERS {
         let text = engine::render_chapter(&tera, chapter, &context)?;
         if text.trim().is_empty() {
@@ -217,6 +231,7 @@ pub fn write_markdown(
             number += 1;
             markdown::number_headings(&text, number)
         };
+        let text = citer.resolve(&text, &mut order);
         markdown.push_str(&text);
         markdown.push_str("\n\n");
     }

@@ -1,15 +1,10 @@
-//! BID panels (the Emergency Handbook's norms are warnings; structural problems errors)
-//! and the route every concern that may need a BID must have.
+//! BID panels' structure (the Emergency Handbook's numeric norms are in `norms`) and the
+//! route every concern that may need a BID must have.
 
 use std::collections::HashMap;
 
 use super::Context;
 use crate::library::forms::BID_FORMS;
-
-/// Handbook norms: 3 to 5 agencies, no more than 6–8 cases a sitting.
-const MIN_AGENCIES: usize = 3;
-const MAX_AGENCIES: usize = 5;
-const MAX_CASES_PER_SITTING: u8 = 8;
 
 pub fn check(cx: &mut Context<'_>) {
     panels(cx);
@@ -20,14 +15,6 @@ fn panels(cx: &mut Context<'_>) {
     for (i, panel) in cx.config.bid.panels.iter().enumerate() {
         let p = format!("/bid/panels/{i}");
         let members = panel.members.len();
-        if !(MIN_AGENCIES..=MAX_AGENCIES).contains(&members) {
-            cx.warning(
-                "bid-panel-size",
-                &format!("{p}/members"),
-                format!("panel `{}` has {members} member agencies; the norm is {MIN_AGENCIES} to {MAX_AGENCIES}", panel.id),
-                "a BID panel draws on 3 to 5 agencies with relevant expertise, one representative each",
-            );
-        }
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (j, member) in panel.members.iter().enumerate() {
             if seen.insert(member.as_str(), j).is_some() {
@@ -72,14 +59,6 @@ fn panels(cx: &mut Context<'_>) {
                     panel.quorum
                 ),
                 "set `quorum` between 1 and the number of members (commonly 3, the chair included)",
-            );
-        }
-        if panel.max_cases_per_sitting > MAX_CASES_PER_SITTING {
-            cx.warning(
-                "bid-cases-per-sitting",
-                &format!("{p}/max_cases_per_sitting"),
-                format!("{} cases a sitting is above the norm of 6 to 8", panel.max_cases_per_sitting),
-                "more cases than that leaves too little time for each child; plan for 6 and sit more often",
             );
         }
         if panel.max_cases_per_sitting == 0 {

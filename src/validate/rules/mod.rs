@@ -7,6 +7,7 @@ mod codes;
 mod consent;
 mod identity;
 mod logos;
+mod norms;
 mod references;
 mod texts;
 mod timeframes;
@@ -203,6 +204,7 @@ pub fn check_rules(
     timeframes::check(&mut cx);
     consent::check(&mut cx);
     bid::check(&mut cx);
+    norms::check(&mut cx);
     texts::check(&mut cx);
     logos::check(&mut cx);
     cx.diagnostics

@@ -233,6 +233,15 @@ impl Refs<'_, '_> {
                 "[[roles]]",
             );
         }
+        if let Some(role) = &c.bid.interim_designated_by {
+            self.one(
+                "role",
+                role.as_str(),
+                &self.known.roles,
+                "/bid/interim_designated_by",
+                "[[roles]]",
+            );
+        }
         for (i, panel) in c.bid.panels.iter().enumerate() {
             let p = format!("/bid/panels/{i}");
             self.area(&panel.areas, &format!("{p}/areas"));
