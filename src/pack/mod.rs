@@ -45,6 +45,10 @@ pub struct Pack {
     /// sha256 of the configuration files read.
     #[serde(skip)]
     pub config_sha256: String,
+    /// The XLSForm `version` of each form, by form id, from `form-versions.json`
+    /// (`render::form_versions`); a form missing here gets its first version.
+    #[serde(skip)]
+    pub form_versions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -239,6 +243,7 @@ pub fn resolve(
         translations,
         config_file,
         config_sha256,
+        form_versions: BTreeMap::new(),
     })
 }
 

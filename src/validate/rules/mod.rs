@@ -7,6 +7,7 @@ mod codes;
 mod consent;
 mod identity;
 mod logos;
+pub mod odk;
 mod references;
 mod texts;
 mod timeframes;
@@ -205,5 +206,6 @@ pub fn check_rules(
     bid::check(&mut cx);
     texts::check(&mut cx);
     logos::check(&mut cx);
+    odk::check(&mut cx);
     cx.diagnostics
 }
