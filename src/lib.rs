@@ -144,6 +144,11 @@ pub fn check(path: &Path) -> Checked {
     let (form_diagnostics, forms) =
         forms::resolve::check_forms(&config, &loaded.map, &mut loaded.sources, &overlay);
     diagnostics.extend(form_diagnostics);
+    diagnostics.extend(validate::rules::odk::check_encryption(
+        &config,
+        &forms,
+        &loaded.map,
+    ));
     diagnostics.extend(validate::printing::check_glyphs(
         &config,
         &loaded.document,
@@ -227,6 +232,9 @@ pub enum BuildError {
     Render(#[from] render::RenderError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The XLSForm versions cannot be assigned or recorded (`form-versions.json`).
+    #[error("form versions: {0}")]
+    FormVersions(String),
 }
 
 /// Checks, resolves, renders and writes. `progress` is told each stage as it starts.
@@ -258,7 +266,7 @@ pub fn build(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let pack = match checked.resolve(&file_name) {
+    let mut pack = match checked.resolve(&file_name) {
         Some(Ok(pack)) => pack,
         Some(Err(message)) => {
             let error = render::RenderError {
@@ -268,6 +276,20 @@ pub fn build(
             return (checked, Err(error.into()));
         }
         None => return (checked, Err(BuildError::Invalid)),
+    };
+
+    // Each XLSForm's version, from what the forms looked like at the last build.
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    let record = match render::form_versions::load(config_dir) {
+        Ok(record) => record,
+        Err(e) => return (checked, Err(BuildError::FormVersions(e))),
+    };
+    let next_record = match render::form_versions::assign_all(&pack, &record) {
+        Ok((versions, next)) => {
+            pack.form_versions = versions;
+            next
+        }
+        Err(e) => return (checked, Err(BuildError::FormVersions(e))),
     };
 
     let mut outputs: Vec<Output> = Vec::new();
@@ -282,10 +304,15 @@ pub fn build(
 
     progress("writing");
     let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
-    let config_dir = config_path.parent().unwrap_or(Path::new(""));
     let manifest = manifest_bytes(&pack, &files, &checked, config_dir);
     if let Err(e) = output::write_atomically(out_dir, &outputs, &manifest, options.write) {
         return (checked, Err(e.into()));
+    }
+    // Recorded once the forms are written, and only when something changed.
+    if next_record != record
+        && let Err(e) = render::form_versions::save(config_dir, &next_record)
+    {
+        return (checked, Err(BuildError::FormVersions(e)));
     }
     let summary = BuildSummary {
         files,

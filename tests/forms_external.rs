@@ -6,10 +6,12 @@
 //! developer machine the tools are also found in `.ci/venv` and `.ci/node`.
 
 mod support;
+mod xform_lint;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use support::tool;
 
 use serde_json::Value;
@@ -20,10 +22,25 @@ struct Built {
     out: PathBuf,
 }
 
+/// Every example of `examples/`, by folder name.
+fn examples() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir("examples")
+        .expect("examples/")
+        .map(|e| e.expect("entry"))
+        .filter(|e| e.path().join("country.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 fn build(example: &str) -> &'static Path {
-    static CHAD: OnceLock<Built> = OnceLock::new();
-    static MINIMAL: OnceLock<Built> = OnceLock::new();
-    let cell = if example == "chad" { &CHAD } else { &MINIMAL };
+    static BUILT: Mutex<BTreeMap<String, &'static OnceLock<Built>>> = Mutex::new(BTreeMap::new());
+    let cell: &'static OnceLock<Built> = BUILT
+        .lock()
+        .expect("lock")
+        .entry(example.to_owned())
+        .or_insert_with(|| Box::leak(Box::new(OnceLock::new())));
     let built = cell.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temporary directory");
         let out = dir.path().join("out");
@@ -60,50 +77,80 @@ fn run(command: &mut Command) -> (bool, String) {
     (output.status.success(), text)
 }
 
+/// Converts every XLSForm of an example with pyxform (which runs ODK Validate), in two
+/// threads; returns each form's path with its report and XForm (`None` when pyxform wrote
+/// none).
+fn convert(xls2xform: &Path, example: &str) -> Vec<(PathBuf, String, Option<String>)> {
+    let built = build(example);
+    let forms = files(&built.join("xlsform"), ".xlsx");
+    let definitions = files(&built.join("definitions"), ".json");
+    assert_eq!(
+        forms.len(),
+        definitions.len(),
+        "{example}: one XLSForm per form"
+    );
+    assert!(!forms.is_empty(), "{example}: no XLSForm");
+    let scratch = tempfile::tempdir().unwrap();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = forms
+            .chunks(forms.len().div_ceil(2))
+            .map(|chunk| {
+                let scratch = scratch.path();
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|form| {
+                            let xml = scratch
+                                .join(form.file_name().unwrap())
+                                .with_extension("xml");
+                            let (_, text) =
+                                run(Command::new(xls2xform).arg("--json").arg(form).arg(&xml));
+                            (form.clone(), text, std::fs::read_to_string(&xml).ok())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    })
+}
+
 #[test]
-fn every_xlsform_passes_pyxform_and_odk_validate_without_warnings() {
+fn every_xlsform_passes_pyxform_odk_validate_and_the_collect_lint() {
     let Some(xls2xform) = tool("xls2xform") else {
         return;
     };
-    for example in ["chad", "minimal"] {
-        let forms = files(&build(example).join("xlsform"), ".xlsx");
-        assert_eq!(forms.len(), 19, "{example}: one XLSForm per form");
-        let scratch = tempfile::tempdir().unwrap();
-        let failures: Vec<String> = std::thread::scope(|scope| {
-            let handles: Vec<_> = forms
-                .chunks(forms.len().div_ceil(2))
-                .map(|chunk| {
-                    let (xls2xform, scratch) = (&xls2xform, scratch.path());
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .filter_map(|form| {
-                                let xml = scratch
-                                    .join(form.file_name().unwrap())
-                                    .with_extension("xml");
-                                // pyxform's exit code is not reliable: read its JSON report.
-                                let (_, text) =
-                                    run(Command::new(xls2xform).arg("--json").arg(form).arg(&xml));
-                                let report: Value = text
-                                    .lines()
-                                    .rev()
-                                    .find_map(|l| serde_json::from_str(l).ok())
-                                    .unwrap_or_default();
-                                let clean = report["code"] == 100
-                                    && report["warnings"].as_array().is_some_and(Vec::is_empty);
-                                (!clean).then(|| format!("{}: {text}", form.display()))
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().expect("thread"))
-                .collect()
-        });
-        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let mut failures = Vec::new();
+    let mut linted = 0;
+    for example in examples() {
+        for (form, text, xml) in convert(&xls2xform, &example) {
+            // pyxform's exit code is not reliable: read its JSON report.
+            let report: Value = text
+                .lines()
+                .rev()
+                .find_map(|l| serde_json::from_str(l).ok())
+                .unwrap_or_default();
+            let clean =
+                report["code"] == 100 && report["warnings"].as_array().is_some_and(Vec::is_empty);
+            if !clean {
+                failures.push(format!("{}: {text}", form.display()));
+            }
+            let Some(xml) = xml else {
+                failures.push(format!("{}: pyxform wrote no XForm", form.display()));
+                continue;
+            };
+            // What ODK Collect refuses, which pyxform and ODK Validate let through.
+            for violation in xform_lint::lint(&xml) {
+                failures.push(format!("{}: {violation}", form.display()));
+            }
+            linted += 1;
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(linted >= 19 * 2, "only {linted} XForms were linted");
 }
 
 #[test]
@@ -291,4 +338,118 @@ fn mutated_records_are_rejected_by_every_validator() {
         }
     }
     assert!(tried >= 19 * 3, "only {tried} mutations could be made");
+}
+
+/// A 2048-bit RSA public key made for the tests (its private key was not kept).
+const PUBLIC_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA7Zm7t6QheR8XAPtiLNJg1qwpEJxEN3FQP0kc9PQRZ6XinHKSuL8YU/7H/hv/UrwirgFzlEGAjvaQ+NcvWiRS5/PIP8ixo3kLdZ8Kl8hwrKr+FcUWJVzuma7IISuDzxXPVbpC/sOC326kcuxqMx29Fofikva1EB7Oloqu4Lxb5lVqI1kNypxdd+ZIQ1j5NGdBD5JtZEYwYHyym+PBW/pT/Blj8oKt+t/O5fVcurToI0BxAXdq+dxgMZOBikrT+3WP+EXIO1rxCt3/3eUSjhwzNoDbNtaieXaRx2u1Sf3lf5s2YGV3bg/kE461Jkfup/hQX06vgltpRTlkXydiZWIe9wIDAQAB";
+
+/// The minimal example with `extra` appended, in a folder of its own.
+fn minimal_with(extra: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("country.toml");
+    let text = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    std::fs::write(&config, format!("{text}\n{extra}\n")).unwrap();
+    (dir, config)
+}
+
+#[test]
+fn the_public_key_and_metadata_reach_the_xform() {
+    let (dir, config) = minimal_with(&format!(
+        "[forms.odk]\nmetadata = [\"start\", \"end\", \"deviceid\", \"username\", \"audit\"]\npublic_key = \"{PUBLIC_KEY}\"\nsubmission_url = \"https://central.example.org/submission\""
+    ));
+    let out = dir.path().join("out");
+    let (checked, result) = bipgen::build(&config, &out, bipgen::BuildOptions::default(), &|_| {});
+    assert!(result.is_ok(), "{:#?}", checked.diagnostics);
+    assert!(
+        checked.warnings().all(|d| d.code != "unencrypted-form"),
+        "a key is set"
+    );
+    let Some(xls2xform) = tool("xls2xform") else {
+        return;
+    };
+    let form = out.join("xlsform/bia_short.xlsx");
+    let xml = dir.path().join("bia_short.xml");
+    let (_, text) = run(Command::new(&xls2xform).arg("--json").arg(&form).arg(&xml));
+    assert!(text.contains("\"code\": 100"), "{text}");
+    let xml = std::fs::read_to_string(&xml).unwrap();
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let submission = document
+        .descendants()
+        .find(|n| n.has_tag_name("submission"))
+        .expect("a submission element");
+    assert_eq!(submission.attribute("base64RsaPublicKey"), Some(PUBLIC_KEY));
+    assert_eq!(
+        submission.attribute("action"),
+        Some("https://central.example.org/submission")
+    );
+    // Each metadata field is in the instance, filled by the phone.
+    let preloads: Vec<(&str, &str)> = document
+        .descendants()
+        .filter(|n| n.has_tag_name("bind"))
+        .filter_map(|n| {
+            Some((
+                n.attribute("nodeset")?,
+                n.attribute(("http://openrosa.org/javarosa", "preloadParams"))
+                    .or_else(|| n.attribute("type"))?,
+            ))
+        })
+        .collect();
+    for (nodeset, what) in [
+        ("/data/start", "start"),
+        ("/data/end", "end"),
+        ("/data/deviceid", "deviceid"),
+        ("/data/username", "username"),
+        ("/data/meta/audit", "binary"),
+    ] {
+        assert!(
+            preloads.contains(&(nodeset, what)),
+            "{nodeset} ({what}) in {preloads:?}"
+        );
+    }
+    assert_eq!(xform_lint::lint(&xml), []);
+}
+
+#[test]
+fn a_key_that_is_not_base64_is_a_located_error_and_no_key_warns() {
+    let (_dir, config) = minimal_with("[forms.odk]\npublic_key = \"MIIB not base64!\"");
+    let checked = bipgen::check(&config);
+    let error = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "invalid-public-key")
+        .expect("an invalid-public-key error");
+    let json = error.to_json(&checked.sources);
+    assert!(json.file.is_some_and(|f| f.ends_with("country.toml")));
+    let lines = std::fs::read_to_string(&config).unwrap();
+    let line = lines
+        .lines()
+        .position(|l| l.starts_with("public_key"))
+        .unwrap()
+        + 1;
+    assert_eq!((json.line, json.column), (Some(line), Some(14)));
+
+    let (_dir, config) = minimal_with("[forms.odk]\nmetadata = [\"start\", \"gps\"]");
+    let checked = bipgen::check(&config);
+    let error = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .expect("an error");
+    let json = error.to_json(&checked.sources);
+    assert!(json.message.contains("gps"), "{}", json.message);
+    assert!(json.line.is_some(), "located");
+
+    // Without a key, each form with highly confidential fields is warned about.
+    let (_dir, config) = minimal_with("");
+    let checked = bipgen::check(&config);
+    let unencrypted: Vec<_> = checked
+        .warnings()
+        .filter(|d| d.code == "unencrypted-form")
+        .collect();
+    assert!(
+        unencrypted
+            .iter()
+            .any(|d| d.message.contains("`bia_short`")),
+        "{unencrypted:#?}"
+    );
 }

@@ -1101,6 +1101,63 @@ pub struct Forms {
     /// (for added fields).
     #[serde(default)]
     pub choices: std::collections::BTreeMap<Id, ListTailoring>,
+    /// What the XLSForms for ODK Collect and KoboToolbox carry besides the questions.
+    #[serde(default)]
+    pub odk: OdkForms,
+}
+
+/// Settings of the XLSForms for ODK Collect, ODK Central and KoboToolbox.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OdkForms {
+    /// Standard metadata every form records on the phone, e.g.
+    /// `["start", "end", "deviceid", "audit"]`: `start` and `end` (when the form was
+    /// opened and finished), `deviceid` (the phone's id), `username` (the name set in
+    /// Collect), `audit` (a log of every question viewed and answer changed).
+    #[serde(default)]
+    pub metadata: Vec<OdkMetadata>,
+    /// Base64 RSA public key (the DER `SubjectPublicKeyInfo`, one line, no PEM header):
+    /// every form is encrypted on the phone with it, and only the holder of the private
+    /// key can read submissions. Strongly advised for forms with highly confidential fields.
+    #[serde(default)]
+    pub public_key: Option<String>,
+    /// Where encrypted submissions are sent, when not to the server the form came from
+    /// (rarely needed with ODK Central). Needs `public_key`.
+    #[serde(default)]
+    pub submission_url: Option<String>,
+}
+
+/// A standard metadata field of ODK forms.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum OdkMetadata {
+    // Plain comments, not doc comments: the schema then lists the values as an `enum`,
+    // and `check` names the allowed ones.
+    // When the form was opened.
+    Start,
+    // When the form was finished.
+    End,
+    // The phone's device id.
+    Deviceid,
+    // The user name set in the app.
+    Username,
+    // A log of the questions viewed and answers changed (`audit.csv`).
+    Audit,
+}
+
+impl OdkMetadata {
+    /// The XLSForm type, which is also the field's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OdkMetadata::Start => "start",
+            OdkMetadata::End => "end",
+            OdkMetadata::Deviceid => "deviceid",
+            OdkMetadata::Username => "username",
+            OdkMetadata::Audit => "audit",
+        }
+    }
 }
 
 /// The header of printed forms.

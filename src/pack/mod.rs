@@ -49,6 +49,10 @@ pub struct Pack {
     /// own sources for them, and marks the country's own as its choice.
     #[serde(skip)]
     pub defaulted: Vec<&'static str>,
+    /// The XLSForm `version` of each form, by form id, from `form-versions.json`
+    /// (`render::form_versions`); a form missing here gets its first version.
+    #[serde(skip)]
+    pub form_versions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -257,6 +261,7 @@ pub fn resolve(
         config_file,
         config_sha256,
         defaulted,
+        form_versions: BTreeMap::new(),
     })
 }
 

@@ -3,13 +3,14 @@
 
 mod definition;
 pub mod form_pdf;
+pub mod form_versions;
 mod record_schema;
 mod resolved;
 pub mod sop;
 mod xlsform;
 
 pub use record_schema::record_schema;
-pub use xlsform::{column_language, form_version};
+pub use xlsform::column_language;
 
 use serde::Serialize;
 

@@ -47,23 +47,6 @@ pub fn column_language(language: &Language) -> String {
     format!("{} ({})", language.name, language.tag)
 }
 
-/// The form version ODK Central sees: it must grow with every new SOP version or date.
-/// `YYYYMMDD` of the effective date, then MAJOR, MINOR and PATCH on two digits each.
-pub fn form_version(pack: &Pack) -> String {
-    let sop = &pack.config.sop;
-    let date = sop.effective_date;
-    let v = &sop.version.0;
-    format!(
-        "{:04}{:02}{:02}{:02}{:02}{:02}",
-        date.year,
-        date.month,
-        date.day,
-        v.major.min(99),
-        v.minor.min(99),
-        v.patch.min(99)
-    )
-}
-
 /// One row of the survey sheet.
 #[derive(Default)]
 struct Row {
@@ -99,7 +82,8 @@ impl Sheet<'_> {
             .unwrap_or_default()
     }
 
-    fn field(&mut self, field: &Field) {
+    /// One question or note (never a group or repeat: see [`Sheet::children`]).
+    fn question(&mut self, field: &Field) {
         let (kind, appearance) = match field.kind {
             FieldType::Text => ("text".to_owned(), ""),
             FieldType::LongText => ("text".to_owned(), "multiline"),
@@ -122,9 +106,7 @@ impl Sheet<'_> {
                 "",
             ),
             FieldType::Signature => ("image".to_owned(), "signature"),
-            FieldType::Note => ("note".to_owned(), ""),
-            FieldType::Group => ("begin_group".to_owned(), ""),
-            FieldType::Repeat => ("begin_repeat".to_owned(), ""),
+            FieldType::Note | FieldType::Group | FieldType::Repeat => ("note".to_owned(), ""),
         };
         let appearance = match (field.kind, field.length) {
             (FieldType::Text, Some(Length::Long)) => "multiline",
@@ -151,74 +133,183 @@ impl Sheet<'_> {
                 String::new()
             },
         });
-        if field.kind.has_children() {
-            for child in &field.fields {
-                self.field(child);
-            }
-            let end = if field.kind == FieldType::Group {
-                "end_group"
+    }
+
+    /// A group or repeat of the definition, or a section (`kind` = group).
+    /// `screen`: the container shows as one screen (`field-list`). ODK Collect cannot
+    /// show a repeat inside a field-list, so a container holding a repeat anywhere below
+    /// it is never one screen: see [`Sheet::children`].
+    fn container(&mut self, kind: FieldType, header: Row, fields: &[Field], in_screen: bool) {
+        let repeat = kind == FieldType::Repeat;
+        let screen = !in_screen && !fields.iter().any(holds_repeat);
+        let (begin, end) = if repeat {
+            ("begin_repeat", "end_repeat")
+        } else {
+            ("begin_group", "end_group")
+        };
+        let name = header.name.clone();
+        self.rows.push(Row {
+            kind: begin.into(),
+            appearance: if screen {
+                "field-list".into()
             } else {
-                "end_repeat"
-            };
-            self.rows.push(Row {
-                kind: end.into(),
-                name: field.id.to_string(),
+                String::new()
+            },
+            ..header
+        });
+        if screen || in_screen {
+            for field in fields {
+                self.field(field, true);
+            }
+        } else {
+            self.children(&name, fields);
+        }
+        self.rows.push(Row {
+            kind: end.into(),
+            name,
+            ..Row::default()
+        });
+    }
+
+    /// The children of a container that holds a repeat: each run of consecutive fields
+    /// without a repeat becomes one screen, an unlabelled field-list group named
+    /// `<container>-<n>` (a `-` no field id has, so the name is unique in the form); a
+    /// repeat, or a group holding one, stands between the screens.
+    fn children(&mut self, container: &str, fields: &[Field]) {
+        let mut screens = 0;
+        let mut run: Vec<&Field> = Vec::new();
+        let flush = |sheet: &mut Self, run: &mut Vec<&Field>, screens: &mut usize| {
+            if run.is_empty() {
+                return;
+            }
+            *screens += 1;
+            let name = format!("{container}-{screens}");
+            sheet.rows.push(Row {
+                kind: "begin_group".into(),
+                name: name.clone(),
+                appearance: "field-list".into(),
                 ..Row::default()
             });
+            for field in run.drain(..) {
+                sheet.field(field, true);
+            }
+            sheet.rows.push(Row {
+                kind: "end_group".into(),
+                name,
+                ..Row::default()
+            });
+        };
+        for field in fields {
+            if holds_repeat(field) {
+                flush(self, &mut run, &mut screens);
+                self.field(field, false);
+            } else {
+                run.push(field);
+            }
         }
+        flush(self, &mut run, &mut screens);
+    }
+
+    /// A field; `in_screen` when it sits inside a field-list already.
+    fn field(&mut self, field: &Field, in_screen: bool) {
+        if !field.kind.has_children() {
+            self.question(field);
+            return;
+        }
+        let header = Row {
+            name: field.id.to_string(),
+            label: Some(field.label.clone()),
+            hint: field.hint.clone(),
+            relevant: self.xpath(&field.relevant),
+            ..Row::default()
+        };
+        self.container(field.kind, header, &field.fields, in_screen);
     }
 
     fn build(mut self) -> Vec<Row> {
         let form = self.form;
         for section in &form.sections {
-            self.rows.push(Row {
-                kind: "begin_group".into(),
+            let header = Row {
                 name: section.id.to_string(),
                 label: Some(section.title.clone()),
                 hint: section.hint.clone(),
                 relevant: self.xpath(&section.relevant),
-                appearance: "field-list".into(),
                 ..Row::default()
-            });
-            for field in &section.fields {
-                self.field(field);
-            }
-            self.rows.push(Row {
-                kind: "end_group".into(),
-                name: section.id.to_string(),
-                ..Row::default()
-            });
+            };
+            self.container(FieldType::Group, header, &section.fields, false);
         }
         let _ = self.pack;
         self.rows
     }
 }
 
-fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
-    let languages = pack.languages();
-    let scope = FormScope::new(form, &pack.forms.choices);
-    let rows = Sheet {
-        pack,
-        form,
-        scope,
-        rows: Vec::new(),
+/// Whether the field is a repeat or holds one.
+fn holds_repeat(field: &Field) -> bool {
+    field.kind == FieldType::Repeat || field.fields.iter().any(holds_repeat)
+}
+
+/// The cells of an XLSForm's three sheets, first row the header. The settings row leaves
+/// `version` empty: it is derived from the rest (see [`super::form_versions`]).
+pub(crate) struct Content {
+    survey: Vec<Vec<String>>,
+    choices: Vec<Vec<String>>,
+    settings: Vec<Vec<String>>,
+}
+
+/// Column of `version` in the settings sheet.
+const VERSION_COLUMN: usize = 2;
+
+impl Content {
+    /// sha256 of every cell, in order, sheet by sheet: equal exactly when the forms are.
+    pub(crate) fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        for (name, sheet) in [
+            ("survey", &self.survey),
+            ("choices", &self.choices),
+            ("settings", &self.settings),
+        ] {
+            hash.update(format!("{name}\u{1e}").as_bytes());
+            for row in sheet {
+                for cell in row {
+                    hash.update(cell.as_bytes());
+                    hash.update(b"\x1f");
+                }
+                hash.update(b"\x1e");
+            }
+        }
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
-    .build();
+}
+
+pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
+    let languages = pack.languages();
+    let odk = &pack.config.forms.odk;
+    let scope = FormScope::new(form, &pack.forms.choices);
+    let mut rows: Vec<Row> = odk
+        .metadata
+        .iter()
+        .map(|m| Row {
+            kind: m.as_str().into(),
+            name: m.as_str().into(),
+            ..Row::default()
+        })
+        .collect();
+    rows.extend(
+        Sheet {
+            pack,
+            form,
+            scope,
+            rows: Vec::new(),
+        }
+        .build(),
+    );
     let text = |t: &Option<Text>, language: &Language| -> String {
         t.as_ref()
             .and_then(|t| pack.text(t, language.tag.as_str()))
             .map(|s| s.text.to_owned())
             .unwrap_or_default()
     };
-
-    let mut workbook = Workbook::new();
-    let date = pack.config.sop.effective_date;
-    let created = ExcelDateTime::from_ymd(date.year, date.month, date.day)?;
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&created)
-            .set_title(form.id.to_string()),
-    );
 
     // survey
     let translated_columns = [
@@ -230,8 +321,6 @@ fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
             rows.iter().any(|r| r.constraint_message.is_some()),
         ),
     ];
-    let survey = workbook.add_worksheet();
-    survey.set_name("survey")?;
     let mut header: Vec<String> = vec!["type".into(), "name".into()];
     for (column, used) in translated_columns {
         if used {
@@ -252,8 +341,8 @@ fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
         ]
         .map(String::from),
     );
-    write_row(survey, 0, &header)?;
-    for (i, row) in rows.iter().enumerate() {
+    let mut survey = vec![header];
+    for row in &rows {
         let mut cells = vec![row.kind.clone(), row.name.clone()];
         for (column, used) in translated_columns {
             if !used {
@@ -278,20 +367,17 @@ fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
             row.appearance.clone(),
             row.parameters.clone(),
         ]);
-        write_row(survey, i as u32 + 1, &cells)?;
+        survey.push(cells);
     }
 
     // choices: yes/no first, then every list the form uses, in id order
-    let choices = workbook.add_worksheet();
-    choices.set_name("choices")?;
     let mut header: Vec<String> = vec!["list_name".into(), "name".into()];
     header.extend(
         languages
             .iter()
             .map(|l| format!("label::{}", column_language(l))),
     );
-    write_row(choices, 0, &header)?;
-    let mut row = 1;
+    let mut choices = vec![header];
     let yes_no = pack.forms.choices.get("yes_no");
     let uses_yes_no = all_fields(form).iter().any(|f| f.kind == FieldType::YesNo);
     let mut lists: Vec<_> = all_fields(form)
@@ -312,14 +398,11 @@ fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
                     .iter()
                     .map(|l| text(&Some(option.label.clone()), l)),
             );
-            write_row(choices, row, &cells)?;
-            row += 1;
+            choices.push(cells);
         }
     }
 
     // settings
-    let settings = workbook.add_worksheet();
-    settings.set_name("settings")?;
     let default = languages
         .iter()
         .find(|l| l.tag == pack.config.default_language)
@@ -330,31 +413,65 @@ fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
     } else {
         String::new()
     };
-    write_row(
-        settings,
-        0,
-        &[
-            "form_title",
-            "form_id",
-            "version",
-            "default_language",
-            "instance_name",
-        ]
-        .map(String::from),
-    )?;
-    let title = text(&Some(form.title.clone()), default);
-    write_row(
-        settings,
-        1,
-        &[
-            title,
-            form.id.to_string(),
-            form_version(pack),
-            column_language(default),
-            instance_name,
-        ],
-    )?;
+    let mut header: Vec<String> = [
+        "form_title",
+        "form_id",
+        "version",
+        "default_language",
+        "instance_name",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut row = vec![
+        text(&Some(form.title.clone()), default),
+        form.id.to_string(),
+        String::new(),
+        column_language(default),
+        instance_name,
+    ];
+    // Encryption: Collect encrypts each submission with the key before it leaves the phone.
+    if let Some(key) = &odk.public_key {
+        header.push("public_key".into());
+        row.push(key.trim().to_owned());
+        if let Some(url) = &odk.submission_url {
+            header.push("submission_url".into());
+            row.push(url.trim().to_owned());
+        }
+    }
+    Content {
+        survey,
+        choices,
+        settings: vec![header, row],
+    }
+}
 
+fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
+    let mut content = content(form, pack);
+    let version = match pack.form_versions.get(form.id.as_str()) {
+        Some(version) => version.clone(),
+        None => super::form_versions::first_version(&pack.config.sop.version),
+    };
+    content.settings[1][VERSION_COLUMN] = version;
+
+    let mut workbook = Workbook::new();
+    let date = pack.config.sop.effective_date;
+    let created = ExcelDateTime::from_ymd(date.year, date.month, date.day)?;
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_title(form.id.to_string()),
+    );
+    for (name, rows) in [
+        ("survey", &content.survey),
+        ("choices", &content.choices),
+        ("settings", &content.settings),
+    ] {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(name)?;
+        for (i, cells) in rows.iter().enumerate() {
+            write_row(sheet, i as u32, cells)?;
+        }
+    }
     workbook.save_to_buffer()
 }
 

@@ -8,6 +8,7 @@ mod consent;
 mod identity;
 mod logos;
 mod norms;
+pub mod odk;
 mod references;
 mod texts;
 mod timeframes;
@@ -207,5 +208,6 @@ pub fn check_rules(
     norms::check(&mut cx);
     texts::check(&mut cx);
     logos::check(&mut cx);
+    odk::check(&mut cx);
     cx.diagnostics
 }

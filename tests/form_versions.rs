@@ -1,0 +1,182 @@
+//! XLSForm versions across a sequence of configurations: every form whose content changes
+//! gets a new version, higher in the documented order (SOP version by semantic-version
+//! precedence, then the revision), and an unchanged form keeps its version.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use bipgen::render::form_versions::{self, Record};
+
+const MINIMAL: &str = "examples/minimal/country.toml";
+
+/// The XLSForm versions of `text` given the record of the builds before it, with the
+/// record after it and each form's content fingerprint.
+fn versions(
+    dir: &Path,
+    text: &str,
+    record: &Record,
+) -> Result<(BTreeMap<String, String>, Record), String> {
+    let path = dir.join("country.toml");
+    std::fs::write(&path, text).unwrap();
+    let checked = bipgen::check(&path);
+    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    let pack = checked.resolve("country.toml").unwrap().unwrap();
+    form_versions::assign_all(&pack, record)
+}
+
+#[test]
+fn changed_forms_get_strictly_higher_versions_along_a_sequence_of_configurations() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(MINIMAL).unwrap();
+    let relabel =
+        "\n[forms.tailoring.bia_short]\nrelabel = { agency = \"Agency of the caseworker\" }\n";
+    let steps: Vec<(&str, String)> = vec![
+        ("first build", base.clone()),
+        ("a relabel, same SOP version", format!("{base}{relabel}")),
+        ("the relabel undone, same SOP version", base.clone()),
+        (
+            "a release candidate",
+            base.replace(
+                "version = \"1.0.0\"\neffective",
+                "version = \"1.1.0-rc.1\"\neffective",
+            ),
+        ),
+        (
+            "the release, with an earlier effective date",
+            base.replace(
+                "version = \"1.0.0\"\neffective",
+                "version = \"1.1.0\"\neffective",
+            )
+            .replace("effective_date = 2026-01-15", "effective_date = 2025-06-01"),
+        ),
+        (
+            "1.99.99",
+            base.replace(
+                "version = \"1.0.0\"\neffective",
+                "version = \"1.99.99\"\neffective",
+            ),
+        ),
+        (
+            "1.100.0",
+            base.replace(
+                "version = \"1.0.0\"\neffective",
+                "version = \"1.100.0\"\neffective",
+            ),
+        ),
+        (
+            "1.100.0 with the relabel",
+            base.replace(
+                "version = \"1.0.0\"\neffective",
+                "version = \"1.100.0\"\neffective",
+            ) + relabel,
+        ),
+        (
+            "metadata switched on, same SOP version",
+            base.replace(
+                "version = \"1.0.0\"\neffective",
+                "version = \"1.100.0\"\neffective",
+            ) + relabel
+                + "\n[forms.odk]\nmetadata = [\"start\", \"end\", \"deviceid\", \"audit\"]\n",
+        ),
+    ];
+    let mut record = Record::default();
+    let mut previous: Option<(BTreeMap<String, String>, Record)> = None;
+    let mut changed_bia_short = 0;
+    for (step, text) in &steps {
+        let (versions, next) =
+            versions(dir.path(), text, &record).unwrap_or_else(|e| panic!("{step}: {e}"));
+        if let Some((before, before_record)) = &previous {
+            for (form, version) in &versions {
+                let old = &before[form];
+                let changed = before_record.forms[form].content != next.forms[form].content;
+                let order = form_versions::compare(old, version);
+                if changed {
+                    if form == "bia_short" {
+                        changed_bia_short += 1;
+                    }
+                    assert_eq!(
+                        order,
+                        Some(Ordering::Less),
+                        "{step}: `{form}` changed, so {version} must be higher than {old}"
+                    );
+                } else {
+                    // A new SOP version may raise an unchanged form; nothing lowers it.
+                    assert!(
+                        matches!(order, Some(Ordering::Less | Ordering::Equal)),
+                        "{step}: `{form}` {old} → {version}"
+                    );
+                }
+            }
+        }
+        record = next.clone();
+        previous = Some((versions, next));
+    }
+    assert!(changed_bia_short >= 4, "the relabels reached bia_short");
+    let last = &previous.unwrap().0;
+    assert_eq!(last["bia_short"], "1.100.0_r2");
+    assert_eq!(last["consent_assent"], "1.100.0_r1", "metadata changed it");
+}
+
+#[test]
+fn a_lower_sop_version_than_recorded_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(MINIMAL).unwrap();
+    let (_, record) = versions(
+        dir.path(),
+        &base.replace(
+            "version = \"1.0.0\"\neffective",
+            "version = \"1.1.0\"\neffective",
+        ),
+        &Record::default(),
+    )
+    .unwrap();
+    let error = versions(
+        dir.path(),
+        &base.replace(
+            "version = \"1.0.0\"\neffective",
+            "version = \"1.1.0-rc.1\"\neffective",
+        ),
+        &record,
+    )
+    .unwrap_err();
+    assert!(error.contains("lower than 1.1.0"), "{error}");
+}
+
+#[test]
+fn the_build_records_versions_beside_the_configuration_and_keeps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("country.toml");
+    std::fs::copy(MINIMAL, &config).unwrap();
+    let build = |out: &str| {
+        let (checked, result) = bipgen::build(
+            &config,
+            &dir.path().join(out),
+            bipgen::BuildOptions::default(),
+            &|_| {},
+        );
+        assert!(result.is_ok(), "{:#?} {result:?}", checked.diagnostics);
+        std::fs::read_to_string(dir.path().join(form_versions::FILE)).unwrap()
+    };
+    let first = build("a");
+    let record: Record = serde_json::from_str(&first).unwrap();
+    assert_eq!(record.forms["bia_short"].version, "1.0.0");
+    assert_eq!(
+        build("b"),
+        first,
+        "an unchanged configuration keeps the record"
+    );
+    // The version is in the XLSForm's settings sheet.
+    let xlsx = std::fs::File::open(dir.path().join("b/xlsform/bia_short.xlsx")).unwrap();
+    let mut archive = zip::ZipArchive::new(xlsx).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(
+        strings.contains(">1.0.0<"),
+        "the settings carry version 1.0.0"
+    );
+}
