@@ -8,8 +8,6 @@
 //! pandoc, LibreOffice, poppler-utils and html5lib are installed by `.ci/run`; in CI a
 //! missing tool fails the test.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -190,7 +188,7 @@ fn html_is_self_contained_well_formed_and_directed() {
         assert!(html.contains("@page"), "{lang}: print CSS");
     }
     // html5lib is installed in `.ci/venv` by `.ci/run`.
-    let Some(python) = support::python_with(&["html5lib"]) else {
+    let Some(python) = crate::support::python_with(&["html5lib"]) else {
         return;
     };
     let check = "import sys, html5lib\n\
@@ -214,10 +212,10 @@ fn html_is_self_contained_well_formed_and_directed() {
 #[test]
 fn pdf_embeds_fonts_has_an_outline_and_the_version_on_every_page() {
     let (Some(pdffonts), Some(pdftotext), Some(pdfinfo), Some(pdftohtml)) = (
-        support::tool("pdffonts"),
-        support::tool("pdftotext"),
-        support::tool("pdfinfo"),
-        support::tool("pdftohtml"),
+        crate::support::tool("pdffonts"),
+        crate::support::tool("pdftotext"),
+        crate::support::tool("pdfinfo"),
+        crate::support::tool("pdftohtml"),
     ) else {
         return;
     };
@@ -260,7 +258,10 @@ fn pdf_embeds_fonts_has_an_outline_and_the_version_on_every_page() {
 
 #[test]
 fn docx_has_real_headings_and_tables_and_opens_in_libreoffice() {
-    let (Some(pandoc), Some(soffice)) = (support::tool("pandoc"), support::tool("soffice")) else {
+    let (Some(pandoc), Some(soffice)) = (
+        crate::support::tool("pandoc"),
+        crate::support::tool("soffice"),
+    ) else {
         return;
     };
     for lang in ["fr", "ar", "en"] {
@@ -358,7 +359,7 @@ fn configuration_strings_stay_literal_in_every_format() {
         "$x^2$",
         "1. not a list",
     ];
-    if let Some(pdftotext) = support::tool("pdftotext") {
+    if let Some(pdftotext) = crate::support::tool("pdftotext") {
         let pdf = run(Command::new(&pdftotext)
             .arg(written.root.join("sop/en/sop.pdf"))
             .arg("-"));
@@ -366,7 +367,7 @@ fn configuration_strings_stay_literal_in_every_format() {
             assert!(pdf.contains(token), "PDF: {token}");
         }
     }
-    if let Some(pandoc) = support::tool("pandoc") {
+    if let Some(pandoc) = crate::support::tool("pandoc") {
         let plain = run(Command::new(&pandoc)
             .args(["-f", "docx", "-t", "plain", "--wrap=none"])
             .arg(written.root.join("sop/en/sop.docx")));
@@ -630,5 +631,103 @@ fn a_country_citation_replaces_the_mark_of_its_choice() {
     assert!(
         annex.contains("Child Protection Code (2019), art. 12"),
         "{annex}"
+    );
+}
+
+#[test]
+fn the_sop_states_the_sources_norms_in_their_own_terms() {
+    let minimal = sop_of(Path::new("examples/minimal/country.toml"));
+    let chad = &chad().files;
+    for (name, files) in [("minimal", &minimal), ("chad", chad)] {
+        let markdown = text(&files["sop/en/sop.md"]);
+        // Weight of best interests: a primary consideration, never "the determining one".
+        assert!(markdown.contains("a primary consideration"), "{name}");
+        assert!(!markdown.contains("determining one"), "{name}");
+        // BID situations are cited and not a closed list.
+        let when = section(markdown, "When a BID is required");
+        assert!(!when.contains("and only in them"), "{name}: {when}");
+        assert!(when.contains("The list is not closed"), "{name}");
+        // The panel norms of the Emergency Handbook, with their citation, even without a panel.
+        let panel = section(markdown, "The BID panel");
+        assert!(
+            panel.contains("at least three and no more than five separate agencies"),
+            "{name}"
+        );
+        assert!(panel.contains("no more than six to eight cases"), "{name}");
+        assert!(
+            panel.contains("\\[UNHCR Emergency Handbook, key step 5\\]"),
+            "{name}: {panel}"
+        );
+        // Reviews are the panel's; interim decision makers are designated by a role.
+        let review = section(markdown, "Review and re-opening");
+        assert!(review.contains("The panel decides every review"), "{name}");
+        let interim = section(markdown, "Urgent cases");
+        assert!(
+            interim.contains("designates the decision makers"),
+            "{name}: {interim}"
+        );
+        assert!(!interim.contains("the BID supervisor and a second trained colleague decide"));
+        // Missing content now present; no form that does not exist.
+        assert!(
+            markdown.contains("### 9.6 Mandatory reporting")
+                || markdown.contains("Mandatory reporting"),
+            "{name}"
+        );
+        assert!(
+            markdown.contains("Sexual exploitation and abuse by staff"),
+            "{name}"
+        );
+        assert!(
+            markdown
+                .contains("before family tracing starts or the child is placed in temporary care"),
+            "{name}"
+        );
+        assert!(
+            markdown.contains("**Child-centred.**")
+                && markdown.contains("**Empowering children and families.**"),
+            "{name}"
+        );
+        assert!(!markdown.contains("quality checklist"), "{name}");
+    }
+    // Nothing is printed as binding unless the configuration says so.
+    let minimal_md = text(&minimal["sop/en/sop.md"]);
+    let law = section(minimal_md, "Legal and policy framework");
+    assert!(
+        !law.contains("Convention relating to the Status of Refugees"),
+        "{law}"
+    );
+    assert!(law.contains("not yet listed"), "{law}");
+    let chad_law = section(text(&chad["sop/en/sop.md"]), "Legal and policy framework");
+    for instrument in [
+        "OAU Convention Governing the Specific Aspects of Refugee Problems in Africa (1969) | Party",
+        "African Charter on the Rights and Welfare of the Child (1990) | Party",
+    ] {
+        assert!(chad_law.contains(instrument), "{instrument}: {chad_law}");
+    }
+    assert!(
+        !chad_law.contains("Hague"),
+        "Chad does not list the Hague conventions"
+    );
+}
+
+#[test]
+fn choices_of_the_operation_are_marked_and_sourced_defaults_cited() {
+    let markdown = text(&chad().files["sop/en/sop.md"]);
+    // Consent ages are the operation's choice; the BID situations cite their source.
+    let consent = section(markdown, "Consent and assent by age");
+    assert!(
+        consent.contains("Source: (set by this operation; national law prevails)"),
+        "{consent}"
+    );
+    let when = section(markdown, "When a BID is required");
+    assert!(
+        when.contains("Source: \\[UNHCR Emergency Handbook, overview\\]"),
+        "{when}"
+    );
+    // Closure's three months and the interim procedure read as the operation's.
+    let closure = section(markdown, "Reasons and rules for closing a case");
+    assert!(
+        closure.contains("(set by this operation; national law prevails)"),
+        "{closure}"
     );
 }

@@ -2,11 +2,9 @@
 //! missing tool fails the test; on a developer machine the tool is also looked for where
 //! `.ci/run` installs it, and the test says when it is absent.
 
-mod support;
-
+use crate::support::tool;
 use std::path::Path;
 use std::process::Command;
-use support::tool;
 
 #[test]
 fn check_jsonschema_accepts_the_configuration_schema() {

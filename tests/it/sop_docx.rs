@@ -3,18 +3,16 @@
 //! LibreOffice must convert the file to PDF. In CI (`CI` set) a missing tool fails the
 //! test; elsewhere the test says it is skipping.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::tool;
 use bipgen::render::sop::docx::{DocxDocument, Png, write_docx};
 use pulldown_cmark::{Options, Parser};
 use serde_json::Value;
-use support::tool;
 
 const FRENCH: &str = "\
 # Procédures opérationnelles standard
@@ -361,7 +359,7 @@ fn python_parses_every_part() {
         write_sample(dir.path(), false),
         write_sample(dir.path(), true),
     ];
-    let Some(python) = support::python_with(&["zipfile", "xml.etree.ElementTree"]) else {
+    let Some(python) = crate::support::python_with(&["zipfile", "xml.etree.ElementTree"]) else {
         return;
     };
     let output = Command::new(python)

@@ -6,8 +6,6 @@
 //!
 //! gettext and translate-toolkit are installed by `.ci/run`; in CI a missing tool fails.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -93,7 +91,7 @@ fn exported_files_pass_msgfmt_and_pofilter() {
             .collect();
         assert_eq!(keys.len(), file.entries.len());
         let path = dir.join(format!("{language}.po"));
-        if let Some(msgfmt) = support::tool("msgfmt") {
+        if let Some(msgfmt) = crate::support::tool("msgfmt") {
             let out = Command::new(msgfmt)
                 .args(["--check-format", "--check-header", "-o", "/dev/null"])
                 .arg(&path)
@@ -105,7 +103,7 @@ fn exported_files_pass_msgfmt_and_pofilter() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
-        if let Some(pofilter) = support::tool("pofilter") {
+        if let Some(pofilter) = crate::support::tool("pofilter") {
             let report = dir.join(format!("{language}-problems.po"));
             let out = Command::new(pofilter)
                 .args(["--progress=none", "-t", "printf", "-t", "variables"])
@@ -331,7 +329,7 @@ fn ethiopia_prints_amharic_and_reports_exactly_what_is_missing() {
             .filter(|k| k.starts_with(&format!("form.{form}.")))
             .collect();
         assert!(untranslated.is_empty(), "{form}: {untranslated:?}");
-        if let Some(pdffonts) = support::tool("pdffonts") {
+        if let Some(pdffonts) = crate::support::tool("pdffonts") {
             let pdf = target.join(format!("forms/{form}/am.pdf"));
             let fonts = Command::new(&pdffonts).arg(&pdf).output().unwrap();
             let fonts = String::from_utf8_lossy(&fonts.stdout);

@@ -5,14 +5,11 @@
 //! `.ci/run` installs the tools. In CI (`CI` set) a missing tool fails the test; on a
 //! developer machine the tools are also found in `.ci/venv` and `.ci/node`.
 
-mod support;
-mod xform_lint;
-
+use crate::support::tool;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
-use support::tool;
 
 use serde_json::Value;
 
@@ -143,7 +140,7 @@ fn every_xlsform_passes_pyxform_odk_validate_and_the_collect_lint() {
                 continue;
             };
             // What ODK Collect refuses, which pyxform and ODK Validate let through.
-            for violation in xform_lint::lint(&xml) {
+            for violation in crate::xform_lint::lint(&xml) {
                 failures.push(format!("{}: {violation}", form.display()));
             }
             linted += 1;
@@ -179,7 +176,7 @@ fn ajv_command(ajv: &Path, verb: &str) -> Command {
         .arg(verb)
         .args(["--spec=draft2020", "-c", "ajv-formats", "-c"])
         .arg(
-            Path::new("tests/support/ajv-annotations.js")
+            Path::new("tests/it/ajv-annotations.js")
                 .canonicalize()
                 .expect("annotations module"),
         );
@@ -406,7 +403,7 @@ fn the_public_key_and_metadata_reach_the_xform() {
             "{nodeset} ({what}) in {preloads:?}"
         );
     }
-    assert_eq!(xform_lint::lint(&xml), []);
+    assert_eq!(crate::xform_lint::lint(&xml), []);
 }
 
 #[test]

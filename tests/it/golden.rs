@@ -1,6 +1,6 @@
 //! Golden files: the canonical form definitions of the minimal example. A change to a form
 //! or to the definition format shows up here as a reviewable diff.
-//! Refresh after an intended change with `BIPGEN_BLESS=1 cargo test --test golden`.
+//! Refresh after an intended change with `BIPGEN_BLESS=1 cargo test --test it golden`.
 
 use std::path::Path;
 
@@ -52,7 +52,7 @@ fn minimal_definitions_match_the_golden_files() {
     }
     assert!(
         differences.is_empty(),
-        "{}\nrun `BIPGEN_BLESS=1 cargo test --test golden` after an intended change",
+        "{}\nrun `BIPGEN_BLESS=1 cargo test --test it golden` after an intended change",
         differences.join("\n")
     );
 }

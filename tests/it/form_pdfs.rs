@@ -255,7 +255,7 @@ fn pages_match_the_golden_images() {
         }
         let actual = image::open(&rendered).unwrap().to_luma8();
         let Ok(wanted) = image::open(&expected) else {
-            failures.push(format!("{name}: no golden image (BIPGEN_BLESS=1 cargo test --test form_pdfs, then look at it)"));
+            failures.push(format!("{name}: no golden image (BIPGEN_BLESS=1 cargo test --test it form_pdfs, then look at it)"));
             continue;
         };
         let diff = difference(&actual, &wanted.to_luma8());

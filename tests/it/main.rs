@@ -1,0 +1,19 @@
+//! bipgen's integration tests, in one binary so the crate and its dependencies are
+//! linked once. Each module tests one output or command as its users meet it; `support`
+//! finds the external tools `.ci/run` installs.
+
+mod cli;
+mod external_validators;
+mod form_pdfs;
+mod form_versions;
+mod forms_external;
+mod fuzz;
+mod golden;
+mod i18n;
+mod invalid_corpus;
+mod readme;
+mod schema_sync;
+mod sop;
+mod sop_docx;
+mod support;
+mod xform_lint;
