@@ -103,4 +103,33 @@ mod tests {
         let loc = map.value("/risk_levels/0/id").unwrap();
         assert_eq!(sources.name(loc.file), DEFAULTS_NAME);
     }
+
+    /// A default concern leads to a BID situation only where a source supports it:
+    /// separation from parents (placement in care, CBCM guidance §6.4) for violence and
+    /// neglect, a durable solution for an unaccompanied child (src:000; §6.4).
+    #[test]
+    fn default_concerns_point_to_bid_situations_only_where_sourced() {
+        let concerns = DEFAULTS.document["concerns"].as_array().expect("concerns");
+        let linked: Vec<(&str, Vec<&str>)> = concerns
+            .iter()
+            .filter_map(|c| {
+                let situations: Vec<&str> = c["bid_situations"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(|s| s.as_str())
+                    .collect();
+                Some((c["id"].as_str()?, situations))
+            })
+            .filter(|(_, s)| !s.is_empty())
+            .collect();
+        assert_eq!(
+            linked,
+            vec![
+                ("physical_violence", vec!["separation_against_will"]),
+                ("sexual_violence", vec!["separation_against_will"]),
+                ("neglect", vec!["separation_against_will"]),
+                ("unaccompanied", vec!["durable_solution_uac"]),
+            ]
+        );
+    }
 }

@@ -105,6 +105,26 @@ fn level(h: HeadingLevel) -> u8 {
     }
 }
 
+/// When the paragraph starting at `start` is followed by a paragraph holding only a
+/// figure, the index of that figure paragraph's end.
+fn introduces_figure(events: &[Event<'_>], start: usize) -> Option<usize> {
+    let end = start
+        + events[start..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))?;
+    if !matches!(events.get(end + 1), Some(Event::Start(Tag::Paragraph)))
+        || !matches!(events.get(end + 2), Some(Event::Start(Tag::Image { .. })))
+    {
+        return None;
+    }
+    let figure_end = end
+        + 1
+        + events[end + 1..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Paragraph)))?;
+    Some(figure_end)
+}
+
 /// The body: Markdown H1 is the title page's title, H2 chapters are level-1 headings
 /// (each on a new page), H3 and H4 sections below them.
 pub fn markup(events: &[Event<'_>]) -> String {
@@ -112,6 +132,8 @@ pub fn markup(events: &[Event<'_>]) -> String {
     // Open lists and tables, to close them with the right syntax.
     let mut contents_written = false;
     let mut table_cells: Vec<usize> = Vec::new();
+    // Where the block that keeps a figure with the paragraph introducing it closes.
+    let mut keep_until: Option<usize> = None;
     let mut i = 0;
     while i < events.len() {
         match &events[i] {
@@ -127,8 +149,23 @@ pub fn markup(events: &[Event<'_>]) -> String {
                 }
             }
             Event::End(TagEnd::Heading(_)) => out.push_str("]\n"),
-            Event::Start(Tag::Paragraph) => {}
-            Event::End(TagEnd::Paragraph) => out.push_str("\n\n"),
+            Event::Start(Tag::Paragraph) => {
+                if keep_until.is_none()
+                    && let Some(figure_end) = introduces_figure(events, i)
+                {
+                    // A figure never stands at the top of a page apart from the
+                    // paragraph that introduces it.
+                    out.push_str("#block(breakable: false)[\n");
+                    keep_until = Some(figure_end);
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                out.push_str("\n\n");
+                if keep_until == Some(i) {
+                    out.push_str("]\n\n");
+                    keep_until = None;
+                }
+            }
             Event::Start(Tag::Emphasis) => out.push_str("#emph["),
             Event::Start(Tag::Strong) => out.push_str("#strong["),
             Event::Start(Tag::Strikethrough) => out.push_str("#strike["),
