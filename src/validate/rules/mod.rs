@@ -3,6 +3,7 @@
 //! that turns JSON pointers into file, line and column.
 
 mod bid;
+mod bidi;
 mod codes;
 mod consent;
 mod identity;
@@ -207,6 +208,7 @@ pub fn check_rules(
     bid::check(&mut cx);
     norms::check(&mut cx);
     texts::check(&mut cx);
+    bidi::check(&mut cx);
     logos::check(&mut cx);
     odk::check(&mut cx);
     cx.diagnostics
