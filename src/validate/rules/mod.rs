@@ -10,6 +10,7 @@ mod identity;
 mod logos;
 mod norms;
 pub mod odk;
+mod pathways;
 mod references;
 mod texts;
 mod timeframes;
@@ -206,6 +207,7 @@ pub fn check_rules(
     timeframes::check(&mut cx);
     consent::check(&mut cx);
     bid::check(&mut cx);
+    pathways::check(&mut cx);
     norms::check(&mut cx);
     texts::check(&mut cx);
     bidi::check(&mut cx);

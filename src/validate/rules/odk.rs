@@ -62,13 +62,14 @@ fn check_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Forms with highly confidential fields and no key: warned, one diagnostic per form.
+/// Forms with highly confidential fields and no key: one warning that names them all,
+/// with the fields of each, so a country without a key is told once, not once a form.
 pub fn check_encryption(config: &Config, forms: &FormSet, map: &SourceMap) -> Vec<Diagnostic> {
     if config.forms.odk.public_key.is_some() {
         return Vec::new();
     }
     let location = map.value("/forms/odk").or_else(|| map.value("/forms"));
-    forms
+    let exposed: Vec<String> = forms
         .forms
         .iter()
         .filter_map(|form| {
@@ -80,24 +81,29 @@ pub fn check_encryption(config: &Config, forms: &FormSet, map: &SourceMap) -> Ve
             if fields.is_empty() {
                 return None;
             }
-            let shown = if fields.len() > 4 {
-                format!("{} and {} more", fields[..4].join(", "), fields.len() - 4)
+            let shown = if fields.len() > 3 {
+                format!("{} and {} more", fields[..3].join(", "), fields.len() - 3)
             } else {
                 fields.join(", ")
             };
-            Some(
-                Diagnostic::warning(
-                    "unencrypted-form",
-                    format!(
-                        "the XLSForm `{}` collects highly confidential fields ({shown}) and is not encrypted",
-                        form.id
-                    ),
-                )
-                .with_help("set `[forms.odk] public_key` to the base64 RSA public key of your ODK Central project (or KoboToolbox encryption key)")
-                .at(location.clone()),
-            )
+            Some(format!("`{}` ({shown})", form.id))
         })
-        .collect()
+        .collect();
+    if exposed.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Diagnostic::warning(
+            "unencrypted-form",
+            format!(
+                "{} XLSForm(s) collect highly confidential fields and are not encrypted: {}",
+                exposed.len(),
+                exposed.join("; ")
+            ),
+        )
+        .with_help("set `[forms.odk] public_key` to the base64 RSA public key of your ODK Central project (or KoboToolbox encryption key)")
+        .at(location),
+    ]
 }
 
 #[cfg(test)]
