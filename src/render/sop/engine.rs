@@ -216,11 +216,7 @@ pub fn for_language(
         move |value: &Value, _: &HashMap<String, Value>| {
             // A language by its name in the SOP's language (`language.<tag>`); one the
             // catalogue lacks keeps its tag rather than vanish.
-            let names: Vec<String> = value
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
+            let names: Vec<String> = strings(value)
                 .map(|tag| {
                     let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
                     p.lookup(&format!("language.{primary}"))
@@ -262,11 +258,7 @@ pub fn for_language(
         move |value: &Value, _: &HashMap<String, Value>| {
             // A default role the country keeps shows its own name; one it does not define
             // is described in the SOP's words (`data.party.<id>`).
-            let names: Vec<String> = value
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
+            let names: Vec<String> = strings(value)
                 .map(|id| match roles.get(id) {
                     Some(_) => display_name(&roles, id),
                     None => p
@@ -295,6 +287,15 @@ pub fn for_language(
         },
     );
     tera
+}
+
+/// The strings of a list value (anything else in it is skipped).
+fn strings(value: &Value) -> impl Iterator<Item = &str> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
 }
 
 /// The name an entry shows: an organisation by its acronym when it has one, anything
