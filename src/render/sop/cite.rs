@@ -123,10 +123,10 @@ impl Citer {
                     .get("cite.cited")
                     .replace("{citations}", &list.join(&self.prose.get("cite.separator")))
             }
-            Mark::Choice(id, true) => self
-                .prose
-                .get("cite.country")
-                .replace("{citation}", &self.country[id]),
+            Mark::Choice(id, true) => self.prose.get("cite.country").replace(
+                "{citation}",
+                self.country.get(id).map_or("", String::as_str),
+            ),
             Mark::Choice(_, false) => self.prose.get("cite.choice"),
         };
         let Ok(mut record) = self.record.lock() else {
@@ -288,7 +288,10 @@ impl Citer {
                         "id": id,
                         "rule": self.prose.get(&format!("cite.norm.{id}")),
                         "stated_in": sections.iter().map(|s| s.heading.clone()).collect::<Vec<_>>(),
-                        "basis": if *own { self.country[id].clone() } else { self.prose.get("cite.choice_basis") },
+                        "basis": match self.country.get(id) {
+                            Some(citation) if *own => citation.clone(),
+                            _ => self.prose.get("cite.choice_basis"),
+                        },
                     })
                 })
                 .collect(),
