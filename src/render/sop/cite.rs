@@ -241,6 +241,7 @@ impl Citer {
         let Ok(record) = self.record.lock() else {
             return Value::Null;
         };
+        let separator = self.prose.get("list.separator");
         Value::Array(
             record
                 .cited
@@ -258,7 +259,7 @@ impl Citer {
                             if places.is_empty() {
                                 section.heading.clone()
                             } else {
-                                format!("{} ({})", section.heading, places.join(", "))
+                                format!("{} ({})", section.heading, places.join(&separator))
                             }
                         })
                         .collect();
