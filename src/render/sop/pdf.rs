@@ -105,6 +105,80 @@ fn level(h: HeadingLevel) -> u8 {
     }
 }
 
+/// Widths, as shares of the text width, for the columns of the table starting at
+/// `start`. A column is at least as wide as its longest word needs (so no word runs into
+/// the next column); the rest of the width goes by the square root of each column's
+/// longest cell, so long sentences get room and one-word columns stay narrow.
+fn column_widths(events: &[Event<'_>], start: usize, columns: usize) -> Vec<String> {
+    // About the width of the text (A4 or Letter with 2 cm margins), of one character of
+    // the 8.5 pt table text (bold headers included), and of a cell's two insets.
+    const TEXT_WIDTH: f64 = 480.0;
+    const CHARACTER: f64 = 5.2;
+    const INSETS: f64 = 11.0;
+    let mut longest = vec![(1usize, 1usize); columns];
+    let mut column = 0;
+    let mut length = 0;
+    let mut word = 0;
+    for event in &events[start..] {
+        match event {
+            Event::End(TagEnd::Table) => break,
+            Event::Start(Tag::TableRow | Tag::TableHead) => column = 0,
+            Event::Start(Tag::TableCell) => (length, word) = (0, 0),
+            Event::Text(t) | Event::Code(t) => {
+                length += t.chars().count();
+                let words = t.split_whitespace().map(|w| w.chars().count());
+                word = word.max(words.max().unwrap_or(0));
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some((cell, widest)) = longest.get_mut(column) {
+                    *cell = (*cell).max(length);
+                    *widest = (*widest).max(word);
+                }
+                column += 1;
+            }
+            _ => {}
+        }
+    }
+    let least: Vec<f64> = longest
+        .iter()
+        .map(|&(_, widest)| widest as f64 * CHARACTER + INSETS)
+        .collect();
+    let weight: Vec<f64> = longest
+        .iter()
+        .map(|&(cell, _)| (cell.clamp(6, 400) as f64).sqrt())
+        .collect();
+    // Share the width by weight; a column below its least width is fixed there and the
+    // others share what is left, until no column is below.
+    let mut fixed = vec![false; columns];
+    let mut width = vec![0.0; columns];
+    for _ in 0..columns {
+        let left = TEXT_WIDTH
+            - (0..columns)
+                .filter(|&i| fixed[i])
+                .map(|i| width[i])
+                .sum::<f64>();
+        let total: f64 = (0..columns).filter(|&i| !fixed[i]).map(|i| weight[i]).sum();
+        let open: Vec<usize> = (0..columns).filter(|&i| !fixed[i]).collect();
+        let mut changed = false;
+        for i in open {
+            width[i] = left * weight[i] / total.max(f64::EPSILON);
+            if width[i] < least[i] {
+                width[i] = least[i];
+                fixed[i] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    let sum: f64 = width.iter().sum::<f64>().max(f64::EPSILON);
+    width
+        .iter()
+        .map(|w| format!("{:.1}%", 100.0 * w / sum))
+        .collect()
+}
+
 /// When the paragraph starting at `start` is followed by a paragraph holding only a
 /// figure, the index of that figure paragraph's end.
 fn introduces_figure(events: &[Event<'_>], start: usize) -> Option<usize> {
@@ -193,8 +267,8 @@ pub fn markup(events: &[Event<'_>]) -> String {
                     })
                     .collect();
                 out.push_str(&format!(
-                    "#sop-table(columns: {}, align: ({},),\n",
-                    alignments.len(),
+                    "#sop-table(columns: ({},), align: ({},),\n",
+                    column_widths(events, i, alignments.len()).join(", "),
                     align.join(", ")
                 ));
                 table_cells.push(alignments.len());
@@ -237,6 +311,28 @@ pub fn markup(events: &[Event<'_>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_columns_fit_their_longest_word_and_long_text_gets_the_room() {
+        let events = super::super::markdown::parse(
+            "| Service | Eligibility | Languages |\n|---|---|---|\n| Clinic | Children and caregivers in psychosocial distress; severe conditions are followed up with the health centre's trained doctor, every weekday. | French |\n",
+        );
+        let start = events
+            .iter()
+            .position(|e| matches!(e, Event::Start(Tag::Table(_))))
+            .expect("a table");
+        let widths: Vec<f64> = column_widths(&events, start, 3)
+            .iter()
+            .map(|w| w.trim_end_matches('%').parse().expect("a percentage"))
+            .collect();
+        assert!(
+            (widths.iter().sum::<f64>() - 100.0).abs() < 0.5,
+            "{widths:?}"
+        );
+        assert!(widths[1] > widths[0] && widths[1] > widths[2], "{widths:?}");
+        // "Languages" at 5.2 pt a character and 11 pt of insets needs 57.8 pt of 480.
+        assert!(widths[2] >= 100.0 * 57.8 / 480.0 - 0.1, "{widths:?}");
+    }
 
     #[test]
     fn text_is_always_a_string_literal() {
