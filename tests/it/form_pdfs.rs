@@ -378,6 +378,40 @@ fn naughty_strings_print_or_get_a_diagnostic() {
             "`{label}` passed without a glyph diagnostic"
         );
     }
+    // Strings with bidirectional controls either pass check (balanced embeddings or
+    // isolates) and print with the rest, or are refused as a bidi problem, never with
+    // another error.
+    let is_control = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let (controlled, mut printable): (Vec<String>, Vec<String>) = printable
+        .into_iter()
+        .partition(|s| s.chars().any(is_control));
+    assert!(
+        !controlled.is_empty(),
+        "the list has strings with bidi controls"
+    );
+    for label in controlled {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("country.toml"),
+            config_with_labels(std::slice::from_ref(&label)),
+        )
+        .unwrap();
+        let checked = bipgen::check(&dir.path().join("country.toml"));
+        let errors: Vec<&str> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code)
+            .collect();
+        if errors.is_empty() {
+            printable.push(label);
+        } else {
+            assert!(
+                errors.iter().all(|c| c.starts_with("bidi-")),
+                "`{label:?}`: {errors:?}"
+            );
+        }
+    }
     // The rest print, all in one form.
     let (checked, result, _dir) = build_text(&config_with_labels(&printable));
     let errors: Vec<_> = checked
