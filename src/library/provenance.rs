@@ -43,8 +43,13 @@ impl Citation {
 
     /// The catalogue key of the source's names: `cite.source.src000`.
     pub fn source_key(&self) -> String {
-        format!("cite.source.{}", self.source.replace(':', ""))
+        source_key(&self.source)
     }
+}
+
+/// The catalogue key of a source's names, from its tag: `src:000` → `cite.source.src000`.
+pub fn source_key(tag: &str) -> String {
+    format!("cite.source.{}", tag.replace(':', ""))
 }
 
 /// Where a norm comes from.

@@ -137,8 +137,9 @@ fn panel_loads(config: &Config) -> (Vec<PanelLoad>, Vec<Id>) {
         }
     }
     for (load, panel) in loads.iter_mut().zip(panels) {
-        let per_sitting = u64::from(panel.max_cases_per_sitting.max(1));
-        load.sittings_needed = load.bid_cases_per_month.div_ceil(per_sitting);
+        load.sittings_needed = load
+            .bid_cases_per_month
+            .div_ceil(u64::from(panel.max_cases_per_sitting.max(1)));
         load.short = load.bid_cases_per_month > load.cases_decided_per_month;
     }
     (loads, uncovered)

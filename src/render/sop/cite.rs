@@ -247,7 +247,7 @@ impl Citer {
                 .cited
                 .iter()
                 .map(|(tag, sections)| {
-                    let key = format!("cite.source.{}", tag.replace(':', ""));
+                    let key = crate::library::provenance::source_key(tag);
                     let cited_in: Vec<String> = sections
                         .iter()
                         .map(|(section, places)| {
