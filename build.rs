@@ -1,5 +1,6 @@
-//! Embeds the built-in form library (`forms/*.toml`, `forms/choices/*.toml`) into the
-//! binary, so bipgen works from any folder without its sources.
+//! Embeds the built-in form library (`forms/*.toml`, `forms/choices/*.toml`,
+//! `forms/fields/*.toml`) into the binary, so bipgen works from any folder without its
+//! sources.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -24,6 +25,7 @@ fn main() {
     for (constant, folder) in [
         ("BUILTIN_FORM_FILES", "forms"),
         ("BUILTIN_CHOICE_FILES", "forms/choices"),
+        ("BUILTIN_FIELD_FILES", "forms/fields"),
     ] {
         let dir = root.join(folder);
         println!("cargo:rerun-if-changed={}", dir.display());

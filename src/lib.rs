@@ -99,6 +99,20 @@ pub fn check(path: &Path) -> Checked {
         }
     };
     let mut diagnostics = validate::schema::check_schema(&loaded.document, &loaded.map);
+    // Fields a configuration adds may name a shared field, as the library's forms do.
+    for (pointer, problem) in forms::library::LIBRARY
+        .shared
+        .expand_tailoring(&mut loaded.document)
+    {
+        diagnostics.push(
+            Diagnostic::error("shared-field-use", problem)
+                .with_help(format!(
+                    "shared fields: {}",
+                    forms::library::LIBRARY.shared_fields.join(", ")
+                ))
+                .at(loaded.map.value(&format!("{pointer}/use"))),
+        );
+    }
     let failed = |loaded: LoadedSource, diagnostics| Checked {
         sources: loaded.sources.clone(),
         diagnostics,

@@ -32,6 +32,11 @@ pub struct Config {
     /// Languages the SOP and forms are produced in, the default language among them.
     #[schemars(length(min = 1))]
     pub languages: Vec<Language>,
+    /// Languages children and families speak, offered by the forms' language questions
+    /// (`languages_spoken`, `interview_language`), including languages the SOP is not
+    /// written in, e.g. Fur or Masalit. Omit to offer the SOP's languages.
+    #[serde(default)]
+    pub spoken_languages: Vec<SpokenLanguage>,
     /// Scope, population groups and legal framework (SOP chapter 1).
     #[serde(default)]
     pub scope: Option<Scope>,
@@ -363,6 +368,16 @@ pub enum OrganisationType {
 #[serde(deny_unknown_fields)]
 pub struct Area {
     pub id: Id,
+    pub name: Text,
+}
+
+/// A language children and families speak.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpokenLanguage {
+    /// Stable id, e.g. `masalit` or `ar_td` (Chadian Arabic).
+    pub id: Id,
+    /// Its name in each of the SOP's languages.
     pub name: Text,
 }
 

@@ -6,6 +6,7 @@ pub mod library;
 pub mod model;
 pub mod outline;
 pub mod resolve;
+pub mod shared;
 
 use serde_json::Value;
 

@@ -53,7 +53,37 @@ pub struct Section {
     /// Condition for the whole section (same language as field conditions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant: Option<String>,
+    #[schemars(with = "Vec<FieldEntry>")]
     pub fields: Vec<Field>,
+}
+
+/// In a form's source, a field is written out, or names a shared field
+/// (`forms/fields/`) with what depends on the form. Resolved definitions hold only
+/// written-out fields.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // describes the source format for the schema only
+enum FieldEntry {
+    Field(Box<Field>),
+    Shared(SharedFieldUse),
+}
+
+/// A shared field used by a form; the keys beside `use` are those of
+/// `crate::forms::shared::CONTEXT_KEYS`.
+#[derive(JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // describes the source format for the schema only
+struct SharedFieldUse {
+    /// Id of the shared field, e.g. `nationality`.
+    #[serde(rename = "use")]
+    uses: Id,
+    required: Option<bool>,
+    core: Option<bool>,
+    cross_border: Option<bool>,
+    /// Ask only when this condition holds (in this form).
+    relevant: Option<String>,
+    hint: Option<Text>,
+    guidance: Option<Text>,
 }
 
 /// A question, a note, or a group of questions.
@@ -65,6 +95,11 @@ pub struct Field {
     #[serde(rename = "type")]
     pub kind: FieldType,
     pub label: Text,
+    /// For fields that identify a person or a case across forms (`case_id`,
+    /// `child_family_name`, `child_sex`…): the same concept in every form, so that an
+    /// importer maps it once. Set on shared fields (`forms/fields/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept: Option<Id>,
     /// Help shown with the question, on screen and paper.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Text>,
@@ -105,6 +140,7 @@ pub struct Field {
     pub rows: Option<u8>,
     /// For `group` and `repeat`: the fields inside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(with = "Vec<FieldEntry>")]
     pub fields: Vec<Field>,
 }
 

@@ -5,6 +5,7 @@
 pub const BUILTIN_FORMS: &[&str] = &[
     "registration_intake",
     "consent_assent",
+    "child_assent",
     "bia_short",
     "bia_comprehensive",
     "case_plan",

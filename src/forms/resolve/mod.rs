@@ -38,6 +38,7 @@ pub const CONFIG_LISTS: &[&str] = &[
     "organisations",
     "areas",
     "languages",
+    "spoken_languages",
     "entry_points",
     "bid_situations",
 ];
@@ -180,6 +181,26 @@ pub fn choice_index(config: &Config) -> ChoiceIndex {
         ),
     ];
     index.extend(from_config);
+    // Without a list of its own, an operation's forms offer the SOP's languages.
+    let spoken = if config.spoken_languages.is_empty() {
+        index["languages"].options.clone()
+    } else {
+        config
+            .spoken_languages
+            .iter()
+            .map(|l| ChoiceOption {
+                id: l.id.clone(),
+                label: l.name.clone(),
+            })
+            .collect()
+    };
+    index.insert(
+        Id::from_static("spoken_languages"),
+        ChoiceList {
+            id: Id::from_static("spoken_languages"),
+            options: spoken,
+        },
+    );
     index
 }
 
