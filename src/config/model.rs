@@ -1119,6 +1119,30 @@ pub struct Forms {
     /// What the XLSForms for ODK Collect and KoboToolbox carry besides the questions.
     #[serde(default)]
     pub odk: OdkForms,
+    /// On paper, a choice question with more options than this prints as a write-in
+    /// with a code table at the end of the form (a list from the service directory
+    /// refers to the directory instead). Default 30; a form's tailoring may set its own.
+    #[serde(default)]
+    #[schemars(range(min = 2))]
+    pub write_in_above: Option<u16>,
+    /// Organisations offered by the forms' "agency" questions. Omit for those that hold
+    /// a case management role (`[[roles]]`), or, when no role names one, every
+    /// organisation except partners across the border.
+    #[serde(default)]
+    pub agencies: Option<Vec<Id>>,
+}
+
+/// The default of `forms.write_in_above`.
+pub const WRITE_IN_ABOVE: u16 = 30;
+
+/// How a choice question prints on paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintChoices {
+    /// A tick box per option.
+    TickBoxes,
+    /// A write-in for the option's code, with the code table at the end of the form.
+    WriteIn,
 }
 
 /// Settings of the XLSForms for ODK Collect, ODK Central and KoboToolbox.
@@ -1231,6 +1255,14 @@ pub struct FormTailoring {
     /// New sections.
     #[serde(default)]
     pub add_sections: Vec<AddedSections>,
+    /// This form's own `write_in_above` (see `[forms]`).
+    #[serde(default)]
+    #[schemars(range(min = 2))]
+    pub write_in_above: Option<u16>,
+    /// How given choice questions print, whatever their length, by field id:
+    /// `print_as = { nationality = "tick_boxes" }`.
+    #[serde(default)]
+    pub print_as: std::collections::BTreeMap<Id, PrintChoices>,
 }
 
 /// Fields added to a section of a built-in form.

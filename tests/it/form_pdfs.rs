@@ -15,7 +15,7 @@ struct Built {
     out: PathBuf,
 }
 
-fn chad() -> &'static Path {
+pub(crate) fn chad() -> &'static Path {
     static BUILT: OnceLock<Built> = OnceLock::new();
     &BUILT
         .get_or_init(|| {
@@ -33,7 +33,7 @@ fn chad() -> &'static Path {
         .out
 }
 
-fn poppler(name: &str) -> bool {
+pub(crate) fn poppler(name: &str) -> bool {
     let found = Command::new(name).arg("-v").output().is_ok();
     assert!(
         found || std::env::var_os("CI").is_none(),
@@ -55,7 +55,7 @@ fn output(command: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn pdfs() -> Vec<PathBuf> {
+pub(crate) fn pdfs() -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut stack = vec![chad().join("forms")];
     while let Some(dir) = stack.pop() {
@@ -148,7 +148,7 @@ fn arabic_pages_use_the_arabic_font() {
 }
 
 /// The text of each page (pdftotext separates pages with form feeds).
-fn page_texts(pdf: &Path) -> Vec<String> {
+pub(crate) fn page_texts(pdf: &Path) -> Vec<String> {
     let text = output(
         Command::new("pdftotext")
             .args(["-layout"])
@@ -223,11 +223,21 @@ fn pages_match_the_golden_images() {
     let golden = Path::new("tests/golden/pages");
     let scratch = tempfile::tempdir().unwrap();
     let mut failures = Vec::new();
-    for (pdf, name) in [
-        ("bia_short/fr.pdf", "bia_short-fr-1"),
-        ("bia_short/ar.pdf", "bia_short-ar-1"),
-        ("bia_short/fr+ar.pdf", "bia_short-fr+ar-1"),
-        ("consent_assent/en.pdf", "consent_assent-en-1"),
+    for (pdf, name, page) in [
+        ("bia_short/fr.pdf", "bia_short-fr-1", "1"),
+        ("bia_short/ar.pdf", "bia_short-ar-1", "1"),
+        ("bia_short/fr+ar.pdf", "bia_short-fr+ar-1", "1"),
+        ("consent_assent/en.pdf", "consent_assent-en-1", "1"),
+        // Rules in words, right to left: the consent form's checks and skips.
+        ("consent_assent/ar.pdf", "consent_assent-ar-3", "3"),
+        // The script read aloud to the child.
+        ("child_assent/fr.pdf", "child_assent-fr-1", "1"),
+        // A long list as a write-in, and its code table.
+        (
+            "registration_intake/fr.pdf",
+            "registration_intake-fr-9",
+            "9",
+        ),
     ] {
         let prefix = scratch.path().join(name);
         output(
@@ -238,9 +248,9 @@ fn pages_match_the_golden_images() {
                     "-r",
                     "50",
                     "-f",
-                    "1",
+                    page,
                     "-l",
-                    "1",
+                    page,
                     "-singlefile",
                 ])
                 .arg(chad().join("forms").join(pdf))
@@ -299,7 +309,7 @@ fn build_config(
     )
 }
 
-fn build_text(
+pub(crate) fn build_text(
     config: &str,
 ) -> (
     bipgen::Checked,

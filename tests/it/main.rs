@@ -6,6 +6,7 @@ mod cli;
 mod external_validators;
 mod form_pdfs;
 mod form_versions;
+mod form_wording;
 mod forms_external;
 mod fuzz;
 mod golden;

@@ -39,6 +39,7 @@ pub const CONFIG_LISTS: &[&str] = &[
     "areas",
     "languages",
     "spoken_languages",
+    "case_agencies",
     "entry_points",
     "bid_situations",
 ];
@@ -194,6 +195,20 @@ pub fn choice_index(config: &Config) -> ChoiceIndex {
             })
             .collect()
     };
+    let agencies: Vec<ChoiceOption> = case_agencies(config)
+        .into_iter()
+        .map(|o| ChoiceOption {
+            id: o.id.clone(),
+            label: o.name.clone(),
+        })
+        .collect();
+    index.insert(
+        Id::from_static("case_agencies"),
+        ChoiceList {
+            id: Id::from_static("case_agencies"),
+            options: agencies,
+        },
+    );
     index.insert(
         Id::from_static("spoken_languages"),
         ChoiceList {
@@ -202,6 +217,39 @@ pub fn choice_index(config: &Config) -> ChoiceIndex {
         },
     );
     index
+}
+
+/// The organisations a caseworker names as "the agency" on a form: those the
+/// configuration lists, else those holding a case management role, else every
+/// organisation that is not only a partner across the border.
+pub fn case_agencies(config: &Config) -> Vec<&crate::config::Organisation> {
+    let named: BTreeSet<&str> = match &config.forms.agencies {
+        Some(ids) => ids.iter().map(Id::as_str).collect(),
+        None => config
+            .roles
+            .iter()
+            .flatten()
+            .flat_map(|r| r.organisations.iter().map(Id::as_str))
+            .collect(),
+    };
+    if !named.is_empty() {
+        return config
+            .organisations
+            .iter()
+            .filter(|o| named.contains(o.id.as_str()))
+            .collect();
+    }
+    let across: BTreeSet<&str> = config
+        .cross_border
+        .iter()
+        .flat_map(|c| c.partners.iter())
+        .flat_map(|p| p.agencies.iter().map(Id::as_str))
+        .collect();
+    config
+        .organisations
+        .iter()
+        .filter(|o| !across.contains(o.id.as_str()))
+        .collect()
 }
 
 /// The ids of the forms a configuration produces.

@@ -111,6 +111,20 @@ pub fn apply_tailoring(
             None => diagnostics.push(unknown(field_id, pointer)),
         }
     }
+    for field_id in tailoring.print_as.keys() {
+        let pointer = format!("{base}/print_as/{field_id}");
+        match find_field_mut(form, field_id) {
+            Some(field) if field.kind.has_choices() => {}
+            Some(_) => diagnostics.push(
+                Diagnostic::error(
+                    "print-as-not-choice",
+                    format!("`{field_id}` is not a choice question; only those print as tick boxes or a write-in"),
+                )
+                .at(map.key(&pointer)),
+            ),
+            None => diagnostics.push(unknown(field_id, pointer)),
+        }
+    }
 }
 
 fn remove_hidden(fields: &mut Vec<Field>, hidden: &BTreeSet<String>) {

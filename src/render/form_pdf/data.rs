@@ -13,6 +13,7 @@ use crate::forms::expr;
 use crate::forms::model::{Field, FieldType, FormDefinition, Length};
 use crate::forms::resolve::all_fields;
 use crate::pack::Pack;
+use crate::render::sop::text::localise_digits;
 use crate::typeset::fonts_for_script;
 
 /// The words printed on every form (`forms/strings/print.toml`, `[key] lang = "text"`).
@@ -52,12 +53,16 @@ pub struct Tx {
     b: Option<String>,
     /// The primary text stands in from a fallback language.
     fallback: bool,
+    /// The second language's text stands in from a fallback language.
+    b_fallback: bool,
 }
 
 #[derive(Serialize)]
 struct DocSettings {
     lang: String,
     dir: &'static str,
+    /// The language's digit zero: page numbers are written in its digits.
+    zero: String,
     fonts: Vec<&'static str>,
     paper: &'static str,
 }
@@ -113,6 +118,29 @@ struct PrintForm {
     marking: Tx,
     fallback_note: Option<Tx>,
     sections: Vec<PrintSection>,
+    /// Code tables of long lists printed as write-ins, in the order their questions come.
+    code_tables: Vec<CodeTable>,
+}
+
+#[derive(Serialize)]
+struct CodeTable {
+    number: String,
+    /// "Table 1: Nationality (question 2.9)".
+    title: Tx,
+    entries: Vec<CodeEntry>,
+}
+
+#[derive(Serialize)]
+struct CodeEntry {
+    code: String,
+    label: Tx,
+}
+
+/// How a long choice question prints instead of its tick boxes.
+#[derive(Serialize, Clone)]
+struct WriteIn {
+    /// What to write and where to find the codes.
+    note: Tx,
 }
 
 #[derive(Serialize)]
@@ -128,6 +156,8 @@ struct PrintSection {
 struct PrintField {
     number: String,
     kind: FieldType,
+    /// Set when the options print as a write-in rather than tick boxes.
+    write_in: Option<WriteIn>,
     label: Tx,
     hint: Option<Tx>,
     guidance: Option<Tx>,
@@ -212,8 +242,13 @@ impl Writer<'_> {
 
     fn tx(&self, text: &Text) -> Tx {
         let (a, fallback) = self.one(text, self.primary);
-        let b = self.second.map(|s| self.one(text, s).0);
-        Tx { a, b, fallback }
+        let second = self.second.map(|s| self.one(text, s));
+        Tx {
+            a,
+            b_fallback: second.as_ref().is_some_and(|(_, f)| *f),
+            b: second.map(|(b, _)| b),
+            fallback,
+        }
     }
 
     fn string(&self, key: &str) -> Tx {
@@ -225,9 +260,11 @@ impl Writer<'_> {
             .unwrap_or_else(|| Text::Plain(key.to_owned()));
         let pick = |language: &Language| self.shown(&text, language, key);
         let (a, fallback) = pick(self.primary);
+        let second = self.second.map(pick);
         Tx {
             a,
-            b: self.second.map(|s| pick(s).0),
+            b_fallback: second.as_ref().is_some_and(|(_, f)| *f),
+            b: second.map(|(b, _)| b),
             fallback,
         }
     }
@@ -241,15 +278,19 @@ impl Writer<'_> {
         tx
     }
 
-    /// A condition in words, wrapped in the phrase `key` ("Answer only if …").
+    /// A condition in words, wrapped in the phrase `key` ("Answer only if …"). `current`
+    /// is the field a check belongs to: what `.` stands for.
     fn condition(
         &self,
         key: &str,
         source: &Option<String>,
+        current: Option<&str>,
         form: &FormDefinition,
         numbers: &HashMap<String, String>,
     ) -> Option<Tx> {
         let parsed = expr::parse(source.as_deref()?).ok()?;
+        let fields = all_fields(form);
+        let kind = |id: &str| fields.iter().find(|f| f.id.as_str() == id).map(|f| f.kind);
         // Whether any piece of the sentence stands in from a fallback language.
         let stood_in = std::cell::Cell::new(false);
         let say = |language: &Language| {
@@ -268,8 +309,8 @@ impl Writer<'_> {
                 one(&text)
             };
             let option = |field: &str, option: &str| {
-                let list = all_fields(form)
-                    .into_iter()
+                let list = fields
+                    .iter()
                     .find(|f| f.id.as_str() == field)?
                     .choices
                     .as_ref()?;
@@ -284,19 +325,25 @@ impl Writer<'_> {
                     .label;
                 Some(one(label))
             };
+            let digits = |text: &str| localise_digits(text, language.digits);
             let vocabulary = Vocabulary {
                 phrase: &phrase,
                 numbers,
                 option: &option,
+                kind: &kind,
+                current,
+                digits: &digits,
             };
             phrase(key).replace("{condition}", &vocabulary.describe(&parsed))
         };
         let a = say(self.primary);
-        let fallback = stood_in.get();
+        let fallback = stood_in.replace(false);
+        let b = self.second.map(say);
         Some(Tx {
             a,
-            b: self.second.map(say),
+            b,
             fallback,
+            b_fallback: stood_in.get(),
         })
     }
 
@@ -306,8 +353,11 @@ impl Writer<'_> {
         number: String,
         form: &FormDefinition,
         numbers: &HashMap<String, String>,
+        write_ins: &HashMap<String, WriteIn>,
     ) -> PrintField {
+        let write_in = write_ins.get(field.id.as_str()).cloned();
         let options = match field.kind {
+            _ if write_in.is_some() => Vec::new(),
             FieldType::SingleChoice | FieldType::MultipleChoice => field
                 .choices
                 .as_ref()
@@ -329,7 +379,15 @@ impl Writer<'_> {
                 .fields
                 .iter()
                 .enumerate()
-                .map(|(i, child)| self.field(child, format!("{number}.{}", i + 1), form, numbers))
+                .map(|(i, child)| {
+                    self.field(
+                        child,
+                        format!("{number}.{}", i + 1),
+                        form,
+                        numbers,
+                        write_ins,
+                    )
+                })
                 .collect()
         } else {
             Vec::new()
@@ -348,21 +406,156 @@ impl Writer<'_> {
             Vec::new()
         };
         PrintField {
+            write_in,
             kind: field.kind,
             label: self.tx(&field.label),
             hint: field.hint.as_ref().map(|t| self.tx(t)),
             guidance: field.guidance.as_ref().map(|t| self.tx(t)),
             required: field.required,
-            skip: self.condition("answer_only_if", &field.relevant, form, numbers),
-            check: self.condition("must_hold", &field.constraint, form, numbers),
+            skip: self.condition("answer_only_if", &field.relevant, None, form, numbers),
+            // The form's own words for its rule, where it has them.
+            check: match &field.constraint_message {
+                Some(message) => Some(self.tx(message)),
+                None => self.condition(
+                    "must_hold",
+                    &field.constraint,
+                    Some(field.id.as_str()),
+                    form,
+                    numbers,
+                ),
+            },
             options,
             lines,
             short,
             rows: field.rows.unwrap_or(4),
             columns,
             fields: children,
-            number,
+            number: localise_digits(&number, self.primary.digits),
         }
+    }
+
+    /// "Text in English: not yet translated", in each language of the form that shows
+    /// stand-in text, so a † on a bilingual form is explained too.
+    fn fallback_note(&self, form: &FormDefinition) -> Option<Tx> {
+        let texts = crate::forms::resolve::form_texts(form);
+        let note = |language: &Language| -> Option<(String, bool)> {
+            let stands_in = texts.iter().any(|t| {
+                self.pack
+                    .text(t, language.tag.as_str())
+                    .is_some_and(|s| s.fallback_from.is_some())
+            });
+            if !stands_in {
+                return None;
+            }
+            let from = language
+                .fallback
+                .as_ref()
+                .and_then(|f| self.pack.languages().iter().find(|l| &l.tag == f))
+                .map_or_else(|| "English".to_owned(), |l| l.name.clone());
+            let template = self.pack.print_strings.get("fallback_note")?;
+            let (text, fallback) = self.shown(template, language, "fallback_note");
+            Some((text.replace("{language}", &from), fallback))
+        };
+        let a = note(self.primary);
+        let b = self.second.and_then(note);
+        if a.is_none() && b.is_none() {
+            return None;
+        }
+        Some(Tx {
+            fallback: a.as_ref().is_some_and(|(_, f)| *f),
+            a: a.map(|(t, _)| t).unwrap_or_default(),
+            b_fallback: b.as_ref().is_some_and(|(_, f)| *f),
+            b: b.map(|(t, _)| t),
+        })
+    }
+
+    /// The choice questions that print as write-ins, and the code tables they refer to.
+    /// A list longer than the threshold (the form's, else `[forms]`'s, else 30) is a
+    /// write-in unless `print_as` says otherwise; a list from the service directory
+    /// refers to the directory, so the form does not grow with it.
+    fn write_ins(
+        &self,
+        form: &FormDefinition,
+        numbers: &HashMap<String, String>,
+    ) -> (HashMap<String, WriteIn>, Vec<CodeTable>) {
+        use crate::config::{PrintChoices, WRITE_IN_ABOVE};
+        let forms = &self.pack.config.forms;
+        let tailoring = forms.tailoring.get(&form.id);
+        let above = tailoring
+            .and_then(|t| t.write_in_above)
+            .or(forms.write_in_above)
+            .unwrap_or(WRITE_IN_ABOVE) as usize;
+        let digits = |text: &str| localise_digits(text, self.primary.digits);
+        let mut write_ins = HashMap::new();
+        let mut tables = Vec::new();
+        for field in all_fields(form) {
+            let Some(list) = field
+                .choices
+                .as_ref()
+                .and_then(|id| self.pack.forms.choices.get(id))
+            else {
+                continue;
+            };
+            let forced = tailoring.and_then(|t| t.print_as.get(&field.id)).copied();
+            let write_in = match forced {
+                Some(choice) => choice == PrintChoices::WriteIn,
+                None => list.options.len() > above,
+            };
+            if !field.kind.has_choices() || !write_in {
+                continue;
+            }
+            let many = field.kind == FieldType::MultipleChoice;
+            let note = if list.id.as_str() == "services" {
+                self.string(if many {
+                    "write_in_services"
+                } else {
+                    "write_in_service"
+                })
+            } else {
+                let table = digits(&(tables.len() + 1).to_string());
+                let question = numbers
+                    .get(field.id.as_str())
+                    .map(|n| digits(n))
+                    .unwrap_or_default();
+                let mut title = self.filled(
+                    "code_table_title",
+                    &[("table", table.clone()), ("question", question)],
+                );
+                let label = self.tx(&field.label);
+                title.a = title.a.replace("{label}", &label.a);
+                title.b = title.b.zip(label.b).map(|(t, l)| t.replace("{label}", &l));
+                // Codes follow the list, so they are the same in every language; the
+                // table is sorted as the reader's language sorts, to find a name fast.
+                let mut entries: Vec<CodeEntry> = list
+                    .options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| CodeEntry {
+                        code: digits(&(i + 1).to_string()),
+                        label: self.tx(&o.label),
+                    })
+                    .collect();
+                match collator(self.primary.tag.as_str()) {
+                    Some(c) => entries.sort_by(|x, y| c.compare(&x.label.a, &y.label.a)),
+                    None => entries.sort_by(|x, y| x.label.a.cmp(&y.label.a)),
+                }
+                tables.push(CodeTable {
+                    number: table.clone(),
+                    title,
+                    entries,
+                });
+                self.filled(
+                    if many {
+                        "write_in_codes"
+                    } else {
+                        "write_in_code"
+                    },
+                    &[("table", table)],
+                )
+            };
+            write_ins.insert(field.id.to_string(), WriteIn { note });
+        }
+        (write_ins, tables)
     }
 
     fn form(&self, form: &FormDefinition) -> PrintForm {
@@ -396,20 +589,8 @@ impl Writer<'_> {
             Sensitivity::Confidential => "marking_confidential",
             Sensitivity::HighlyConfidential => "marking_highly_confidential",
         };
-        let any_fallback = crate::forms::resolve::form_texts(form).iter().any(|t| {
-            self.pack
-                .text(t, self.primary.tag.as_str())
-                .is_some_and(|s| s.fallback_from.is_some())
-        });
-        let fallback_note = any_fallback.then(|| {
-            let from = self
-                .primary
-                .fallback
-                .as_ref()
-                .and_then(|f| self.pack.languages().iter().find(|l| &l.tag == f))
-                .map_or_else(|| "English".to_owned(), |l| l.name.clone());
-            self.filled("fallback_note", &[("language", from)])
-        });
+        let fallback_note = self.fallback_note(form);
+        let (write_ins, code_tables) = self.write_ins(form, &numbers);
         PrintForm {
             id: form.id.to_string(),
             title: self.tx(&form.title),
@@ -441,25 +622,41 @@ impl Writer<'_> {
             },
             marking: self.string(marking),
             fallback_note,
+            code_tables,
             sections: form
                 .sections
                 .iter()
                 .enumerate()
                 .map(|(s, section)| PrintSection {
-                    number: (s + 1).to_string(),
+                    number: localise_digits(&(s + 1).to_string(), self.primary.digits),
                     title: self.tx(&section.title),
                     hint: section.hint.as_ref().map(|t| self.tx(t)),
-                    skip: self.condition("section_only_if", &section.relevant, form, &numbers),
+                    skip: self.condition(
+                        "section_only_if",
+                        &section.relevant,
+                        None,
+                        form,
+                        &numbers,
+                    ),
                     fields: section
                         .fields
                         .iter()
                         .enumerate()
-                        .map(|(i, f)| self.field(f, format!("{}.{}", s + 1, i + 1), form, &numbers))
+                        .map(|(i, f)| {
+                            let number = format!("{}.{}", s + 1, i + 1);
+                            self.field(f, number, form, &numbers, &write_ins)
+                        })
                         .collect(),
                 })
                 .collect(),
         }
     }
+}
+
+/// The language's sort order, from CLDR data built into the binary.
+fn collator(tag: &str) -> Option<icu_collator::CollatorBorrowed<'static>> {
+    let locale: icu_locale_core::Locale = tag.parse().ok()?;
+    icu_collator::Collator::try_new((&locale).into(), Default::default()).ok()
 }
 
 fn format_date(date: crate::config::Date, format: DateFormat) -> String {
@@ -504,6 +701,7 @@ pub fn print_data(
         "tick_one",
         "tick_all",
         "required_note",
+        "code_tables",
     ];
     let mut strings: BTreeMap<String, Tx> = keys
         .iter()
@@ -542,6 +740,7 @@ pub fn print_data(
         doc: DocSettings {
             lang: primary_subtag(primary),
             dir: direction(primary),
+            zero: localise_digits("0", primary.digits),
             fonts: fonts(primary),
             paper: match pack.config.forms.paper {
                 Paper::A4 => "a4",

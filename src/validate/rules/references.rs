@@ -108,6 +108,9 @@ impl Refs<'_, '_> {
     fn organisations_and_roles(&mut self) {
         let c = self.cx.config;
         self.org(&c.sop.lead_agencies, "/sop/lead_agencies");
+        if let Some(agencies) = &c.forms.agencies {
+            self.org(agencies, "/forms/agencies");
+        }
         for (i, role) in c.roles.iter().flatten().enumerate() {
             self.org(&role.organisations, &format!("/roles/{i}/organisations"));
         }
