@@ -767,6 +767,68 @@ pub fn print_data(
 mod tests {
     use super::*;
 
+    /// Every printed rule (skips and checks) of every form is a finished sentence in each
+    /// built-in language: no placeholder left, no phrase key, no field or option id.
+    #[test]
+    fn every_printed_rule_has_a_sentence_in_each_builtin_language() {
+        let mut text = crate::validate::rules::test_support::MINIMAL.to_owned();
+        for (tag, script, direction) in [
+            ("fr", "Latn", "ltr"),
+            ("es", "Latn", "ltr"),
+            ("ar", "Arab", "rtl"),
+        ] {
+            text.push_str(&format!(
+                "\n[[languages]]\ntag = \"{tag}\"\nscript = \"{script}\"\ndirection = \"{direction}\"\nname = \"{tag}\"\nfallback = \"en\"\n"
+            ));
+        }
+        let checked = crate::validate::rules::test_support::checked(&text);
+        assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+        let pack = checked.resolve("country.toml").unwrap().unwrap();
+        let forms: Vec<usize> = (0..pack.forms.forms.len()).collect();
+        assert!(forms.len() >= 20);
+        let snake = |word: &str| {
+            let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '_');
+            word.contains('_')
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit())
+        };
+        let mut rules = 0;
+        for language in pack.languages() {
+            let data =
+                serde_json::to_value(print_data(&pack, &forms, language, None, false)).unwrap();
+            let mut stack: Vec<&serde_json::Value> = vec![&data["forms"]];
+            while let Some(value) = stack.pop() {
+                match value {
+                    serde_json::Value::Object(map) => {
+                        for key in ["skip", "check"] {
+                            if let Some(sentence) = map.get(key).and_then(|t| t["a"].as_str()) {
+                                rules += 1;
+                                let tag = language.tag.as_str();
+                                assert!(!sentence.contains(['{', '}']), "{tag}: {sentence}");
+                                assert!(
+                                    !sentence.split_whitespace().any(snake),
+                                    "{tag}: {sentence}"
+                                );
+                                assert!(
+                                    !sentence.contains(['≤', '≥', '≠', '<', '>']),
+                                    "{tag}: {sentence}"
+                                );
+                                if matches!(tag, "fr" | "es" | "ar") {
+                                    assert!(!sentence.contains("the answer"), "{tag}: {sentence}");
+                                }
+                            }
+                        }
+                        stack.extend(map.values());
+                    }
+                    serde_json::Value::Array(items) => stack.extend(items),
+                    _ => {}
+                }
+            }
+        }
+        assert!(rules > 4 * 100, "only {rules} rules printed");
+    }
+
     #[test]
     fn stand_ins_written_the_other_way_keep_their_own_order() {
         let text = format!(
