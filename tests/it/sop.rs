@@ -731,3 +731,37 @@ fn choices_of_the_operation_are_marked_and_sourced_defaults_cited() {
         "{closure}"
     );
 }
+
+#[test]
+fn section_and_page_numbers_take_the_languages_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
+    let config = dir.path().join("country.toml");
+    std::fs::write(
+        &config,
+        format!("{minimal}\n[[languages]]\ntag = \"ar\"\nscript = \"Arab\"\ndirection = \"rtl\"\nname = \"العربية\"\ndigits = \"arab\"\nfallback = \"en\"\n"),
+    )
+    .unwrap();
+    let files = sop_of(&config);
+    let md = text(&files["sop/ar/sop.md"]);
+    assert!(
+        md.contains("\n## ١. "),
+        "chapter numbers in Arabic-Indic digits"
+    );
+    assert!(
+        md.contains("\n### ١.١ "),
+        "section numbers in Arabic-Indic digits"
+    );
+    let html = text(&files["sop/ar/sop.html"]);
+    assert!(html.contains("counter(page, arabic-indic)"));
+    let english = text(&files["sop/en/sop.md"]);
+    assert!(english.contains("\n## 1. "), "English keeps its digits");
+    if crate::support::tool("pdftotext").is_some() {
+        let written = write(files);
+        let footer = run(Command::new("pdftotext")
+            .args(["-f", "2", "-l", "2"])
+            .arg(written.root.join("sop/ar/sop.pdf"))
+            .arg("-"));
+        assert!(footer.contains('٢'), "page 2 is numbered ٢: {footer}");
+    }
+}

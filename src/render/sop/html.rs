@@ -96,9 +96,17 @@ pub fn page(
         .split_once("{number}")
         .unwrap_or((&page_label, ""));
     let (middle, end) = after.split_once("{total}").unwrap_or((after, ""));
+    // Printed page numbers in the language's digits (CSS counter styles).
+    let style = match document.language.digits {
+        crate::config::Digits::Arab => "arabic-indic",
+        crate::config::Digits::Arabext => "persian",
+        crate::config::Digits::Beng => "bengali",
+        crate::config::Digits::Mymr => "myanmar",
+        _ => "decimal",
+    };
     let mut css = String::from(STYLE);
     css.push_str(&format!(
-        "@page {{ @top-center {{ content: {}; }} @bottom-center {{ content: {} counter(page) {} counter(pages) {}; }} }}\n",
+        "@page {{ @top-center {{ content: {}; }} @bottom-center {{ content: {} counter(page, {style}) {} counter(pages, {style}) {}; }} }}\n",
         css_string(&document.header(pack)),
         css_string(before),
         css_string(middle),

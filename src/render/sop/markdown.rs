@@ -76,15 +76,17 @@ pub fn escape(value: &str) -> String {
 /// Numbers a chapter's headings: `## Title` becomes `## 4. Title`, `### Part` becomes
 /// `### 4.2 Part`. Deeper headings stay unnumbered. Values in headings were escaped, so
 /// a line starting with `#` is always one of the template's own headings.
-pub fn number_headings(markdown: &str, chapter: usize) -> String {
+/// Numbers are written with `digits` (the language's own).
+pub fn number_headings(markdown: &str, chapter: usize, digits: &dyn Fn(&str) -> String) -> String {
     let mut section = 0;
     let mut out = String::with_capacity(markdown.len() + 64);
     for line in markdown.split_inclusive('\n') {
         if let Some(title) = line.strip_prefix("## ") {
-            out.push_str(&format!("## {chapter}. {title}"));
+            out.push_str(&format!("## {}. {title}", digits(&chapter.to_string())));
         } else if let Some(title) = line.strip_prefix("### ") {
             section += 1;
-            out.push_str(&format!("### {chapter}.{section} {title}"));
+            let number = digits(&format!("{chapter}.{section}"));
+            out.push_str(&format!("### {number} {title}"));
         } else {
             out.push_str(line);
         }
@@ -200,7 +202,9 @@ mod tests {
 
     #[test]
     fn headings_are_numbered_per_chapter() {
-        let numbered = number_headings("## Roles\n\ntext\n\n### Matrix\n\n### Forum\n", 3);
+        let numbered = number_headings("## Roles\n\ntext\n\n### Matrix\n\n### Forum\n", 3, &|s| {
+            s.to_owned()
+        });
         assert_eq!(
             numbered,
             "## 3. Roles\n\ntext\n\n### 3.1 Matrix\n\n### 3.2 Forum\n"

@@ -229,7 +229,9 @@ pub fn write_markdown(
             text
         } else {
             number += 1;
-            markdown::number_headings(&text, number)
+            markdown::number_headings(&text, number, &|n| {
+                text::localise_digits(n, language.digits)
+            })
         };
         let text = citer.resolve(&text, &mut order);
         markdown.push_str(&text);

@@ -6,7 +6,7 @@ use pulldown_cmark::{Alignment, Event, HeadingLevel, Tag, TagEnd};
 use serde_json::json;
 
 use super::SopDocument;
-use crate::config::{Paper, Status};
+use crate::config::{Digits, Paper, Status};
 use crate::pack::Pack;
 use crate::typeset::{Document, compile_pdf, fonts_for_script};
 
@@ -44,6 +44,14 @@ pub fn render(
         "draft": sop.status == Status::Draft,
         "draft_mark": prose.get("document.draft_mark"),
         "paper": match pack.config.forms.paper { Paper::A4 => "a4", Paper::Letter => "us-letter" },
+        // Page numbers in the language's digits, in the footer and the contents.
+        "zero": super::text::localise_digits("0", document.language.digits),
+        "numbering": match document.language.digits {
+            Digits::Arab => "١",
+            Digits::Arabext => "۱",
+            Digits::Beng => "১",
+            _ => "1",
+        },
     });
     let mut files = vec![
         ("/sop.typ".to_owned(), template(pack).as_bytes().to_vec()),
