@@ -13,6 +13,7 @@ pub mod init;
 pub mod library;
 pub mod output;
 pub mod pack;
+pub mod records;
 pub mod render;
 pub mod typeset;
 pub mod validate;

@@ -92,6 +92,9 @@ enum Command {
     /// Translate: export PO files, import translated ones, see what is left to translate
     #[command(subcommand)]
     I18n(I18nCommand),
+    /// Turn submissions from phones into records that validate against the record schemas
+    #[command(subcommand)]
+    Records(RecordsCommand),
     /// Summarise what changed between two versions of a configuration, in SOP terms
     #[command(
         after_help = "Examples:\n  bipgen diff old/country.toml country.toml\n  bipgen diff v1.toml v2.toml --format json\n\nCompares roles, responsibilities per step, timeframes, pathways, services, the BID panel, forms and staffing. Exit status: 0 compared (with or without changes), 1 a version has errors, 2 usage or I/O error."
@@ -108,6 +111,31 @@ enum Command {
     /// Print shell completions
     #[command(after_help = "Example:\n  bipgen completions bash > /etc/bash_completion.d/bipgen")]
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Subcommand)]
+enum RecordsCommand {
+    /// Convert ODK Central's submission export (OData JSON, or CSV with its repeat files)
+    /// into one bipgen record per submission, each checked against the form's record schema
+    #[command(
+        name = "from-odk",
+        after_help = "Examples:\n  bipgen records from-odk country.toml --form referral submissions.json --out records/\n  bipgen records from-odk country.toml --form registration_intake registration_intake.csv --keep-going\n\nThe CSV export's repeat files (<name>-<repeat>.csv) are read from beside it. Nothing is written if a submission is invalid, unless --keep-going is given: then the valid records are written with report.json listing the others. Exit status: 0 all converted, 1 a submission or the configuration is invalid, 2 usage or I/O error."
+    )]
+    FromOdk {
+        /// The country configuration the forms were generated from
+        config: PathBuf,
+        /// Id of the form the submissions answer
+        #[arg(long)]
+        form: String,
+        /// The export: `.json` (OData) or `.csv`
+        input: PathBuf,
+        /// Folder for the records
+        #[arg(long, default_value = "records")]
+        out: PathBuf,
+        /// Write the valid records even if some submissions are invalid
+        #[arg(long)]
+        keep_going: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -255,6 +283,7 @@ fn main() -> ExitCode {
         Command::Forms(command) => forms(command),
         Command::Diff { old, new, format } => diff(&old, &new, format),
         Command::I18n(command) => i18n(command),
+        Command::Records(command) => records(command),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "bipgen", &mut std::io::stdout());
             ExitCode::SUCCESS
@@ -504,6 +533,73 @@ impl Progress {
 
 /// A configuration checked for a command that needs it free of errors; its problems are
 /// reported, ending with `what` (e.g. "fix them first").
+fn records(command: RecordsCommand) -> ExitCode {
+    let RecordsCommand::FromOdk {
+        config,
+        form,
+        input,
+        out,
+        keep_going,
+    } = command;
+    let checked = match checked_without_errors(&config, "fix them first") {
+        Ok(checked) => checked,
+        Err(code) => return code,
+    };
+    let name = config
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("country.toml");
+    let pack = match checked.resolve(name) {
+        Some(Ok(pack)) => pack,
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+        None => return ExitCode::from(EXIT_INVALID),
+    };
+    match bipgen::records::from_odk(&pack, &form, &input, &out, keep_going) {
+        Ok(report) => {
+            for (id, problems) in &report.rejected {
+                for problem in problems {
+                    let field = if problem.field.is_empty() {
+                        "/"
+                    } else {
+                        &problem.field
+                    };
+                    eprintln!(
+                        "error[invalid-submission]: {}: submission {id}, answer {field}: {}",
+                        input.display(),
+                        problem.message
+                    );
+                }
+            }
+            let written = report.written.len();
+            if report.rejected.is_empty() {
+                eprintln!("{written} records written to {}", out.display());
+                ExitCode::SUCCESS
+            } else if keep_going {
+                eprintln!(
+                    "{written} records written to {}; {} submissions rejected (see report.json)",
+                    out.display(),
+                    report.rejected.len()
+                );
+                ExitCode::from(EXIT_INVALID)
+            } else {
+                eprintln!(
+                    "{} of {} submissions are invalid; nothing written (--keep-going writes the valid ones)",
+                    report.rejected.len(),
+                    report.rejected.len() + written
+                );
+                ExitCode::from(EXIT_INVALID)
+            }
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
 fn checked_without_errors(path: &Path, what: &str) -> Result<Checked, ExitCode> {
     let checked = bipgen::check(path);
     if checked.has_errors() || checked.config.is_none() {

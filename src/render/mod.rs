@@ -4,7 +4,7 @@
 mod definition;
 pub mod form_pdf;
 pub mod form_versions;
-mod record_schema;
+pub mod record_schema;
 mod resolved;
 pub mod sop;
 mod xlsform;

@@ -208,10 +208,18 @@ fn value_schema(cx: &Context<'_>, field: &Field) -> Value {
         }
         FieldType::Signature => json!({
             "type": "object",
+            "x-collected-as": (["_name", "_date", "_method", "_image"].map(|part| format!("{}{part}", field.id))),
             "properties": {
                 "name": { "type": "string", "title": "Name of the person signing" },
                 "date": { "type": "string", "format": "date" },
-                "method": { "type": "string", "enum": ["signature", "thumbprint", "oral_witnessed"] }
+                "method": {
+                    "type": "string",
+                    // The XLSForm offers the same list (`signature_method`).
+                    "enum": (cx.pack.forms.choices.get("signature_method")
+                        .map(|l| l.options.iter().map(|o| o.id.to_string()).collect::<Vec<_>>())
+                        .unwrap_or_default())
+                },
+                "image": { "type": "string", "minLength": 1, "title": "File name of the signature or thumbprint image, as the submission's attachment" }
             },
             "required": ["name", "date"],
             "additionalProperties": false

@@ -82,8 +82,60 @@ impl Sheet<'_> {
             .unwrap_or_default()
     }
 
+    /// A signature is collected as the record holds it: a group of the signer's name,
+    /// the date, how it was given and the image (`<id>_name`, `<id>_date`,
+    /// `<id>_method`, `<id>_image`).
+    fn signature(&mut self, field: &Field) {
+        let id = field.id.as_str();
+        let word = |key: &str| crate::render::form_pdf::PRINT_STRINGS.get(key).cloned();
+        self.rows.push(Row {
+            kind: "begin_group".into(),
+            name: id.to_owned(),
+            label: Some(field.label.clone()),
+            hint: field.hint.clone(),
+            guidance: field.guidance.clone(),
+            relevant: self.xpath(&field.relevant),
+            ..Row::default()
+        });
+        for (part, kind, label, appearance) in [
+            ("name", "text", "name", ""),
+            ("date", "date", "date", ""),
+            (
+                "method",
+                "select_one signature_method",
+                "signature_method",
+                "",
+            ),
+            ("image", "image", "signature", "signature"),
+        ] {
+            self.rows.push(Row {
+                kind: kind.into(),
+                name: format!("{id}_{part}"),
+                label: word(label),
+                required: field.required && matches!(part, "name" | "date"),
+                appearance: appearance.into(),
+                parameters: if part == "image" {
+                    // Signatures are small pictures: keep submissions light.
+                    "max-pixels=1024".into()
+                } else {
+                    String::new()
+                },
+                ..Row::default()
+            });
+        }
+        self.rows.push(Row {
+            kind: "end_group".into(),
+            name: id.to_owned(),
+            ..Row::default()
+        });
+    }
+
     /// One question or note (never a group or repeat: see [`Sheet::children`]).
     fn question(&mut self, field: &Field) {
+        if field.kind == FieldType::Signature {
+            self.signature(field);
+            return;
+        }
         let (kind, appearance) = match field.kind {
             FieldType::Text => ("text".to_owned(), ""),
             FieldType::LongText => ("text".to_owned(), "multiline"),
@@ -105,6 +157,7 @@ impl Sheet<'_> {
                 ),
                 "",
             ),
+            // Collected as a group: see [`Sheet::signature`].
             FieldType::Signature => ("image".to_owned(), "signature"),
             FieldType::Note | FieldType::Group | FieldType::Repeat => ("note".to_owned(), ""),
         };
@@ -126,12 +179,7 @@ impl Sheet<'_> {
                 .as_ref()
                 .and(field.constraint_message.clone()),
             appearance: appearance.to_owned(),
-            // Signatures are small pictures: keep submissions light.
-            parameters: if field.kind == FieldType::Signature {
-                "max-pixels=1024".into()
-            } else {
-                String::new()
-            },
+            parameters: String::new(),
         });
     }
 
@@ -387,6 +435,12 @@ pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
         .collect();
     if uses_yes_no && let Some(yes_no) = yes_no {
         lists.push(yes_no);
+    }
+    let signed = all_fields(form)
+        .iter()
+        .any(|f| f.kind == FieldType::Signature);
+    if signed && let Some(methods) = pack.forms.choices.get("signature_method") {
+        lists.push(methods);
     }
     lists.sort_by(|a, b| a.id.cmp(&b.id));
     lists.dedup_by(|a, b| a.id == b.id);

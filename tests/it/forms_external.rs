@@ -34,7 +34,7 @@ fn examples() -> Vec<String> {
     names
 }
 
-fn build(example: &str) -> &'static Path {
+pub(crate) fn build(example: &str) -> &'static Path {
     static BUILT: Mutex<BTreeMap<String, &'static OnceLock<Built>>> = Mutex::new(BTreeMap::new());
     let cell: &'static OnceLock<Built> = BUILT
         .lock()
@@ -227,7 +227,7 @@ fn records() -> Vec<(PathBuf, PathBuf)> {
 }
 
 /// Whether `record` validates against `schema`, per validator that is installed.
-fn verdicts(schema: &Path, record: &Path) -> Vec<(&'static str, bool, String)> {
+pub(crate) fn verdicts(schema: &Path, record: &Path) -> Vec<(&'static str, bool, String)> {
     let mut out = Vec::new();
     let schema_value: Value =
         serde_json::from_str(&std::fs::read_to_string(schema).unwrap()).unwrap();

@@ -13,6 +13,7 @@ mod golden;
 mod i18n;
 mod invalid_corpus;
 mod readme;
+mod records_odk;
 mod schema_sync;
 mod sop;
 mod sop_docx;
