@@ -143,6 +143,14 @@ pub fn check(path: &Path) -> Checked {
         .unwrap_or("en")
         .to_owned();
     overlay.apply_to_document(&mut loaded.document, &default_language);
+    // `ar` serves `ar-LB` (BCP 47 lookup), for the configuration's texts and the defaults'.
+    let configured: Vec<String> = loaded.document["languages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["tag"].as_str().map(str::to_owned))
+        .collect();
+    i18n::tags::serve_regional_tags(&mut loaded.document, &configured);
     let config: Config = match serde_path_to_error::deserialize(&loaded.document) {
         Ok(config) => config,
         Err(e) => {

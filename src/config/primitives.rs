@@ -411,11 +411,14 @@ impl Text {
         )
     }
 
-    /// The text in `lang`, if written for it. A plain string belongs to `default_lang`.
+    /// The text in `lang`, if written for it or for a language it narrows (`ar` serves
+    /// `ar-LB`: BCP 47 lookup). A plain string belongs to `default_lang`.
     pub fn get(&self, lang: &str, default_lang: &str) -> Option<&str> {
         match self {
-            Text::Plain(s) => (lang == default_lang).then_some(s.as_str()),
-            Text::Localised(map) => map.get(lang).map(String::as_str),
+            Text::Plain(s) => lang
+                .eq_ignore_ascii_case(default_lang)
+                .then_some(s.as_str()),
+            Text::Localised(map) => lookup(map, lang).map(|(_, text)| text.as_str()),
         }
     }
 
@@ -433,6 +436,25 @@ impl Text {
             Text::Plain(s) => vec![s.as_str()],
             Text::Localised(map) => map.values().map(String::as_str).collect(),
         }
+    }
+}
+
+/// BCP 47 lookup (RFC 4647 §3.4): the entry for `tag`, else for the tag with its last
+/// subtags removed one by one (`zh-Hant-TW`, `zh-Hant`, `zh`), ignoring case. Returns the
+/// key that matched with its value.
+pub fn lookup<'a, V>(map: &'a BTreeMap<String, V>, tag: &str) -> Option<(&'a str, &'a V)> {
+    let mut range = tag;
+    loop {
+        if let Some((key, value)) = map.iter().find(|(k, _)| k.eq_ignore_ascii_case(range)) {
+            return Some((key.as_str(), value));
+        }
+        let (rest, _) = range.rsplit_once('-')?;
+        // A singleton (`x`, `u`) goes with the subtag after it.
+        range = match rest.rsplit_once('-') {
+            Some((before, last)) if last.len() == 1 => before,
+            _ if rest.len() == 1 => return None,
+            _ => rest,
+        };
     }
 }
 

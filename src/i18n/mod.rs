@@ -4,4 +4,5 @@
 pub mod catalog;
 pub mod po;
 pub mod store;
+pub mod tags;
 pub mod workflow;

@@ -304,10 +304,12 @@ fn normalise_text(text: &mut Text, default_language: &str, configured: &[String]
         Text::Plain(s) => [(default_language.to_owned(), s.clone())]
             .into_iter()
             .collect(),
-        Text::Localised(map) => map
+        // Each configured language takes its text, or its language's (`ar` for `ar-LB`).
+        Text::Localised(map) => configured
             .iter()
-            .filter(|(k, _)| configured.contains(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .filter_map(|c| {
+                crate::config::primitives::lookup(map, c).map(|(_, v)| (c.clone(), v.clone()))
+            })
             .collect(),
     };
     *text = Text::Localised(map);

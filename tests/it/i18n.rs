@@ -471,3 +471,44 @@ fn empty_files_are_refused_and_unlisted_languages_are_stored_with_a_warning() {
         .stderr(predicates::str::contains("does not list yet"));
     assert!(stored("fr.po").is_file());
 }
+
+/// `ar-TD` and `en-GB` speak the built-in Arabic and English, and the configuration's
+/// `ar` and `en` texts: BCP 47 lookup, with nothing missing and nothing standing in.
+#[test]
+fn regional_tags_use_their_languages_texts() {
+    let (dir, config) = copy_example("chad");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("tag = \"ar\"", "tag = \"ar-TD\"")
+        .replace("tag = \"en\"", "tag = \"en-GB\"")
+        .replace("[\"fr\", \"ar\"]", "[\"fr\", \"ar-TD\"]");
+    std::fs::write(&config, text).unwrap();
+    let checked = bipgen::check(&config);
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{:#?}",
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    let out = dir.path().join("out");
+    let (_, result) = bipgen::build(&config, &out, bipgen::BuildOptions::default(), &|_| {});
+    assert!(result.is_ok(), "{result:?}");
+    let sop = std::fs::read_to_string(out.join("sop/ar-TD/sop.md")).unwrap();
+    assert!(
+        sop.starts_with("# إجراءات التشغيل الموحّدة"),
+        "the Arabic SOP"
+    );
+    let english = std::fs::read_to_string(out.join("sop/en-GB/sop.md")).unwrap();
+    assert!(english.contains("## 1. "), "the English SOP");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    for tag in ["ar-TD", "en-GB", "fr"] {
+        let status = &manifest["translations"][tag];
+        assert_eq!(status["missing"], 0, "{tag}: {status}");
+        assert_eq!(status["fallback"], 0, "{tag}: {status}");
+        assert_eq!(status["translated"], status["total"], "{tag}: {status}");
+    }
+}

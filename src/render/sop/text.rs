@@ -52,7 +52,10 @@ impl Catalogue {
                     })
                     .collect()
             });
-        PARSED.get(tag).cloned()
+        // `ar-LB` speaks the built-in Arabic (BCP 47 lookup).
+        let parsed: BTreeMap<String, &Catalogue> =
+            PARSED.iter().map(|(t, c)| ((*t).to_owned(), c)).collect();
+        crate::config::primitives::lookup(&parsed, tag).map(|(_, c)| (*c).clone())
     }
 
     /// The country's own catalogues among its templates (`sop/text/<lang>.toml`), by
