@@ -96,6 +96,9 @@ pub fn check_print_strings(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, language) in config.languages.iter().enumerate() {
+        if !crate::validate::rules::is_valid_language_tag(language.tag.as_str()) {
+            continue; // reported once, as a bad tag
+        }
         let missing =
             crate::render::form_pdf::print_strings_missing(strings, language.tag.as_str());
         if missing > 0 && language.fallback.is_none() {

@@ -512,3 +512,38 @@ fn regional_tags_use_their_languages_texts() {
         assert_eq!(status["translated"], status["total"], "{tag}: {status}");
     }
 }
+
+/// A wrong tag is one error, with a suggestion, not hundreds of missing translations.
+#[test]
+fn a_wrong_language_tag_is_reported_once() {
+    for (tag, help) in [("arabic", None), ("ara", Some("did you mean `ar`?"))] {
+        let (_dir, config) = copy_example("chad");
+        let text = std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("tag = \"ar\"", &format!("tag = \"{tag}\""));
+        std::fs::write(&config, text).unwrap();
+        let checked = bipgen::check(&config);
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code).collect();
+        let bad: Vec<_> = checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "invalid-language-tag")
+            .collect();
+        assert_eq!(bad.len(), 1, "{tag}: {codes:?}");
+        assert!(bad[0].location.is_some(), "{tag}: located");
+        if let Some(help) = help {
+            assert!(
+                bad[0].help.as_deref().unwrap_or("").contains(help),
+                "{tag}: {:?}",
+                bad[0].help
+            );
+        }
+        // Only the bilingual pair that still names `ar` is reported besides.
+        assert!(codes.len() <= 2, "{tag}: {codes:?}");
+        assert!(!codes.contains(&"missing-translation"), "{tag}: {codes:?}");
+        assert!(
+            !codes.contains(&"unconfigured-language"),
+            "{tag}: {codes:?}"
+        );
+    }
+}

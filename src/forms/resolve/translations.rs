@@ -16,6 +16,9 @@ pub fn check_translations(
     let texts = form_texts(form);
     let default = config.default_language.as_str();
     for (index, language) in config.languages.iter().enumerate() {
+        if !crate::validate::rules::is_valid_language_tag(language.tag.as_str()) {
+            continue; // reported once, as a bad tag
+        }
         let missing = texts
             .iter()
             .filter(|t| {
@@ -43,7 +46,9 @@ pub fn check_list_translations(
 ) {
     let default = config.default_language.as_str();
     for (index, language) in config.languages.iter().enumerate() {
-        if language.fallback.is_some() {
+        if language.fallback.is_some()
+            || !crate::validate::rules::is_valid_language_tag(language.tag.as_str())
+        {
             continue;
         }
         let lacking: Vec<&str> = choices

@@ -134,6 +134,9 @@ pub fn check_prose(
     overlay.apply_to_sop(&mut catalogues, &english);
     for (index, language) in config.languages.iter().enumerate() {
         let tag = language.tag.as_str();
+        if !crate::validate::rules::is_valid_language_tag(tag) {
+            continue; // reported once, as a bad tag
+        }
         let own = catalogues.get(tag).cloned().unwrap_or_default();
         let missing = Prose::new(language.clone(), vec![(tag.to_owned(), own)]).missing(&english);
         if missing.is_empty() {

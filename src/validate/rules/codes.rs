@@ -148,27 +148,47 @@ pub fn check(cx: &mut Context<'_>) {
 }
 
 fn language_tag(cx: &mut Context<'_>, tag: &str, pointer: &str) {
+    if let Some((code, message, help)) = language_tag_problem(tag) {
+        cx.error(code, pointer, message, help);
+    }
+}
+
+/// Whether `tag` is a language tag bipgen accepts (the other checks leave alone the
+/// texts of a language whose tag is wrong: one error, not one per text).
+pub fn is_valid_language_tag(tag: &str) -> bool {
+    language_tag_problem(tag).is_none()
+}
+
+/// What is wrong with a language tag: code, message, help.
+fn language_tag_problem(tag: &str) -> Option<(&'static str, String, String)> {
     let parsed = match language_tags::LanguageTag::parse(tag) {
         Ok(t) => t,
         Err(e) => {
-            cx.error(
+            return Some((
                 "invalid-language-tag",
-                pointer,
                 format!("`{tag}` is not a well-formed BCP 47 language tag: {e}"),
-                "write a tag such as `fr`, `ar`, `ar-TD`, `fa-AF`, `ti`",
-            );
-            return;
+                "write a tag such as `fr`, `ar`, `ar-TD`, `fa-AF`, `ti`".into(),
+            ));
         }
     };
     let primary = parsed.primary_language().to_ascii_lowercase();
     if primary == "ku" {
-        cx.error(
+        return Some((
             "ambiguous-language-tag",
-            pointer,
-            "`ku` is ambiguous: software reads it as Kurmanji in Latin script, others as Sorani in Arabic script",
-            "write `ckb` for Sorani (Arabic script, rtl) or `kmr` for Kurmanji (Latin script, ltr)",
-        );
-        return;
+            "`ku` is ambiguous: software reads it as Kurmanji in Latin script, others as Sorani in Arabic script".into(),
+            "write `ckb` for Sorani (Arabic script, rtl) or `kmr` for Kurmanji (Latin script, ltr)".into(),
+        ));
+    }
+    // BCP 47 writes a language with its shortest code, and not with a deprecated one:
+    // `ara` is `ar`, `iw` is `he` (CLDR's aliases).
+    if let Some(canonical) = canonical_language(&primary)
+        && canonical != primary
+    {
+        return Some((
+            "invalid-language-tag",
+            format!("`{primary}` in `{tag}` is not how BCP 47 writes this language"),
+            format!("did you mean `{canonical}`? Tags use the shortest ISO 639 code"),
+        ));
     }
     if !LANGUAGES.contains(primary.as_str()) {
         let help = match did_you_mean(
@@ -183,13 +203,11 @@ fn language_tag(cx: &mut Context<'_>, tag: &str, pointer: &str) {
                 "the language subtag must be an ISO 639 code, e.g. `fr`, `ar`, `am`, `prs`".into()
             }
         };
-        cx.error(
+        return Some((
             "invalid-language-tag",
-            pointer,
             format!("`{primary}` in `{tag}` is not an ISO 639 language code"),
             help,
-        );
-        return;
+        ));
     }
     if let Some(region) = parsed.region()
         && region.len() == 2
@@ -197,13 +215,27 @@ fn language_tag(cx: &mut Context<'_>, tag: &str, pointer: &str) {
             .iter()
             .any(|(c, _)| c.eq_ignore_ascii_case(region))
     {
-        cx.error(
+        return Some((
             "invalid-language-tag",
-            pointer,
             format!("`{region}` in `{tag}` is not an ISO 3166 region"),
-            "use a two-letter country code, e.g. `ar-TD`, `fa-AF`",
-        );
+            "use a two-letter country code, e.g. `ar-TD`, `fa-AF`".into(),
+        ));
     }
+    None
+}
+
+/// The canonical language subtag of `language` (CLDR alias data).
+fn canonical_language(language: &str) -> Option<String> {
+    static CANONICALIZER: LazyLock<icu_locale::LocaleCanonicalizer> =
+        LazyLock::new(icu_locale::LocaleCanonicalizer::new_extended);
+    let mut locale: icu_locale_core::Locale = language.parse().ok()?;
+    CANONICALIZER.canonicalize(&mut locale);
+    // Only a plain rename (`ara` → `ar`); an alias to a regional variant (`prs` → `fa-AF`)
+    // names a language of its own that operations tag by its code.
+    if locale.id.region.is_some() || locale.id.script.is_some() {
+        return None;
+    }
+    Some(locale.id.language.as_str().to_owned())
 }
 
 fn country(cx: &mut Context<'_>, code: &str, pointer: &str) {
@@ -232,6 +264,7 @@ pub fn country_name(code: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use super::{is_valid_language_tag, language_tag_problem};
     use crate::validate::rules::test_support::{MINIMAL, codes_for};
 
     fn with_language(tag: &str, script: &str, direction: &str) -> String {
@@ -248,6 +281,26 @@ mod tests {
         assert!(
             codes_for(&with_language("ar-ZZ", "Arab", "rtl")).contains(&"invalid-language-tag")
         );
+        for (tag, wanted) in [("ara", "`ar`"), ("iw", "`he`"), ("fre", "`fr`")] {
+            let problem = language_tag_problem(tag).expect(tag);
+            assert!(problem.2.contains(wanted), "{tag}: {problem:?}");
+        }
+        for good in [
+            "ar",
+            "ar-LB",
+            "en-GB",
+            "fr-CA",
+            "pt-MZ",
+            "prs",
+            "fa-AF",
+            "zh-Hant-TW",
+            "AR",
+        ] {
+            assert!(is_valid_language_tag(good), "{good}");
+        }
+        for bad in ["arabic", "xx", "ara", "en-XX", "e", "ar-"] {
+            assert!(!is_valid_language_tag(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub(crate) mod test_support;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use codes::is_valid_language_tag;
 pub use codes::{is_country, nearest_country};
 pub use texts::for_each_text;
 

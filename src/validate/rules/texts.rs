@@ -89,6 +89,14 @@ pub fn check(cx: &mut Context<'_>) {
     let c = cx.config;
     let default_language = c.default_language.as_str();
     let configured: Vec<&str> = c.languages.iter().map(|l| l.tag.as_str()).collect();
+    // A wrong tag is reported once, by the code check; its texts are not reported again.
+    let all_tags_valid = configured
+        .iter()
+        .all(|t| super::codes::is_valid_language_tag(t));
+    let configured: Vec<&str> = configured
+        .into_iter()
+        .filter(|t| super::codes::is_valid_language_tag(t))
+        .collect();
     let fallback_of: BTreeMap<&str, &str> = c
         .languages
         .iter()
@@ -196,6 +204,8 @@ pub fn check(cx: &mut Context<'_>) {
             "translate them; until then printed forms mark the stand-in text",
         );
     }
+    // With a wrong tag, texts in the language it was meant to be are not strays.
+    let stray = if all_tags_valid { stray } else { Vec::new() };
     for (pointer, key) in stray {
         cx.warning(
             "unconfigured-language",
