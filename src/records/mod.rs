@@ -75,20 +75,23 @@ pub fn read_submissions(path: &Path, form: &FormDefinition) -> Result<Vec<Value>
 }
 
 /// Converts each submission and checks it against the record schema.
-pub fn convert(submissions: &[Value], form: &FormDefinition, schema: &Value) -> Vec<Converted> {
+pub fn convert(
+    submissions: &[Value],
+    form: &FormDefinition,
+    schema: &Value,
+) -> Result<Vec<Converted>, String> {
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(schema)
-        .ok();
-    submissions
+        .map_err(|e| format!("the record schema of `{}` does not compile: {e}", form.id))?;
+    Ok(submissions
         .iter()
         .enumerate()
         .map(|(i, submission)| {
             let id = instance_id(submission).unwrap_or_else(|| format!("#{}", i + 1));
             let result = flatten::record(submission, form).and_then(|record| {
                 let problems: Vec<Problem> = validator
-                    .iter()
-                    .flat_map(|v| v.iter_errors(&record))
+                    .iter_errors(&record)
                     .map(|e| Problem {
                         field: e.instance_path().to_string(),
                         message: e.to_string(),
@@ -102,7 +105,7 @@ pub fn convert(submissions: &[Value], form: &FormDefinition, schema: &Value) -> 
             });
             Converted { id, result }
         })
-        .collect()
+        .collect())
 }
 
 /// `__id` in OData, `meta/instanceID` in either shape.
@@ -153,7 +156,7 @@ pub fn from_odk(
         .ok_or_else(|| format!("this configuration has no form `{form_id}`"))?;
     let schema = crate::render::record_schema::record_schema(form, pack);
     let submissions = read_submissions(input, form)?;
-    let converted = convert(&submissions, form, &schema);
+    let converted = convert(&submissions, form, &schema)?;
     let mut report = Report::default();
     let mut valid = Vec::new();
     for item in converted {
