@@ -53,6 +53,9 @@ pub struct Section {
     /// Condition for the whole section (same language as field conditions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relevant: Option<String>,
+    /// On paper, the section starts a new page (e.g. a page the child fills in alone).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub new_page: bool,
     #[schemars(with = "Vec<FieldEntry>")]
     pub fields: Vec<Field>,
 }

@@ -146,6 +146,7 @@ struct WriteIn {
 #[derive(Serialize)]
 struct PrintSection {
     number: String,
+    new_page: bool,
     title: Tx,
     hint: Option<Tx>,
     skip: Option<Tx>,
@@ -628,6 +629,7 @@ impl Writer<'_> {
                 .iter()
                 .enumerate()
                 .map(|(s, section)| PrintSection {
+                    new_page: section.new_page,
                     number: localise_digits(&(s + 1).to_string(), self.primary.digits),
                     title: self.tx(&section.title),
                     hint: section.hint.as_ref().map(|t| self.tx(t)),
