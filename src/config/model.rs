@@ -204,6 +204,26 @@ pub enum Digits {
     Ethi,
 }
 
+impl Digits {
+    /// Rewrites ASCII digits in this positional digit set. Ethiopic numerals are not
+    /// positional, so Ethiopic text keeps Latin digits, as is usual in print.
+    pub fn localise(self, text: &str) -> String {
+        let zero = match self {
+            Digits::Latn | Digits::Ethi => return text.to_owned(),
+            Digits::Arab => '\u{0660}',
+            Digits::Arabext => '\u{06F0}',
+            Digits::Mymr => '\u{1040}',
+            Digits::Beng => '\u{09E6}',
+        };
+        text.chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) if c.is_ascii_digit() => char::from_u32(zero as u32 + d).unwrap_or(c),
+                _ => c,
+            })
+            .collect()
+    }
+}
+
 /// Scope of the SOP.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

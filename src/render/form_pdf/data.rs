@@ -13,7 +13,6 @@ use crate::forms::expr;
 use crate::forms::model::{Field, FieldType, FormDefinition, Length};
 use crate::forms::resolve::all_fields;
 use crate::pack::Pack;
-use crate::render::sop::text::localise_digits;
 use crate::typeset::fonts_for_script;
 
 /// The words printed on every form (`forms/strings/print.toml`, `[key] lang = "text"`).
@@ -326,7 +325,7 @@ impl Writer<'_> {
                     .label;
                 Some(one(label))
             };
-            let digits = |text: &str| localise_digits(text, language.digits);
+            let digits = |text: &str| language.digits.localise(text);
             let vocabulary = Vocabulary {
                 phrase: &phrase,
                 numbers,
@@ -431,7 +430,7 @@ impl Writer<'_> {
             rows: field.rows.unwrap_or(4),
             columns,
             fields: children,
-            number: localise_digits(&number, self.primary.digits),
+            number: self.primary.digits.localise(&number),
         }
     }
 
@@ -486,7 +485,7 @@ impl Writer<'_> {
             .and_then(|t| t.write_in_above)
             .or(forms.write_in_above)
             .unwrap_or(WRITE_IN_ABOVE) as usize;
-        let digits = |text: &str| localise_digits(text, self.primary.digits);
+        let digits = |text: &str| self.primary.digits.localise(text);
         let mut write_ins = HashMap::new();
         let mut tables = Vec::new();
         for field in all_fields(form) {
@@ -630,7 +629,7 @@ impl Writer<'_> {
                 .enumerate()
                 .map(|(s, section)| PrintSection {
                     new_page: section.new_page,
-                    number: localise_digits(&(s + 1).to_string(), self.primary.digits),
+                    number: self.primary.digits.localise(&(s + 1).to_string()),
                     title: self.tx(&section.title),
                     hint: section.hint.as_ref().map(|t| self.tx(t)),
                     skip: self.condition(
@@ -742,7 +741,7 @@ pub fn print_data(
         doc: DocSettings {
             lang: primary_subtag(primary),
             dir: direction(primary),
-            zero: localise_digits("0", primary.digits),
+            zero: primary.digits.localise("0"),
             fonts: fonts(primary),
             paper: match pack.config.forms.paper {
                 Paper::A4 => "a4",

@@ -232,9 +232,7 @@ pub fn write_markdown(
             text
         } else {
             number += 1;
-            markdown::number_headings(&text, number, &|n| {
-                text::localise_digits(n, language.digits)
-            })
+            markdown::number_headings(&text, number, &|n| language.digits.localise(n))
         };
         let text = citer.resolve(&text, &mut order);
         markdown.push_str(&text);

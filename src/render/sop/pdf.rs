@@ -45,7 +45,7 @@ pub fn render(
         "draft_mark": prose.get("document.draft_mark"),
         "paper": match pack.config.forms.paper { Paper::A4 => "a4", Paper::Letter => "us-letter" },
         // Page numbers in the language's digits, in the footer and the contents.
-        "zero": super::text::localise_digits("0", document.language.digits),
+        "zero": document.language.digits.localise("0"),
         "numbering": match document.language.digits {
             Digits::Arab => "١",
             Digits::Arabext => "۱",

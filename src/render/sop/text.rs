@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{Digits, Duration, DurationUnit, Language};
+use crate::config::{Duration, DurationUnit, Language};
 
 use super::markdown::escape;
 
@@ -154,7 +154,7 @@ impl Prose {
 
     /// Digits of this language for a number written in Latin digits.
     pub fn digits(&self, text: &str) -> String {
-        localise_digits(text, self.language.digits)
+        self.language.digits.localise(text)
     }
 
     pub fn number(&self, n: u64) -> String {
@@ -293,27 +293,10 @@ pub fn plural_category(language: &str, n: u64) -> &'static str {
     }
 }
 
-/// Rewrites ASCII digits in the language's positional digit set. Ethiopic numerals are
-/// not positional, so Ethiopic text keeps Latin digits, as is usual in print.
-pub fn localise_digits(text: &str, digits: Digits) -> String {
-    let zero = match digits {
-        Digits::Latn | Digits::Ethi => return text.to_owned(),
-        Digits::Arab => '\u{0660}',
-        Digits::Arabext => '\u{06F0}',
-        Digits::Mymr => '\u{1040}',
-        Digits::Beng => '\u{09E6}',
-    };
-    text.chars()
-        .map(|c| match c.to_digit(10) {
-            Some(d) if c.is_ascii_digit() => char::from_u32(zero as u32 + d).unwrap_or(c),
-            _ => c,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Digits;
 
     #[test]
     fn built_in_catalogues_parse_and_cover_english() {
@@ -386,7 +369,7 @@ mod tests {
 
     #[test]
     fn digits_follow_the_language() {
-        assert_eq!(localise_digits("24 h", Digits::Arab), "٢٤ h");
-        assert_eq!(localise_digits("24", Digits::Latn), "24");
+        assert_eq!(Digits::Arab.localise("24 h"), "٢٤ h");
+        assert_eq!(Digits::Latn.localise("24"), "24");
     }
 }
