@@ -172,6 +172,11 @@ pub fn check(path: &Path) -> Checked {
         &forms,
         &loaded.map,
     ));
+    diagnostics.extend(validate::rules::odk::check_case_list(
+        &config,
+        &forms,
+        &loaded.map,
+    ));
     diagnostics.extend(validate::printing::check_glyphs(
         &config,
         &loaded.document,

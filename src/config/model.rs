@@ -1184,6 +1184,14 @@ pub struct OdkForms {
     /// (rarely needed with ODK Central). Needs `public_key`.
     #[serde(default)]
     pub submission_url: Option<String>,
+    /// Keep a case list on the phones (ODK Central entities): registration adds each
+    /// child's case (case id, given and family names, area, risk level, status) to the
+    /// entity list `cases`, and the other case forms pick the case from it instead of
+    /// typing its id. The forms that set the risk level, and closure, update the case.
+    /// ODK Central must read the submissions that add or update a case, so with
+    /// `public_key` only the forms that just read the list are encrypted.
+    #[serde(default)]
+    pub entities: bool,
 }
 
 /// A standard metadata field of ODK forms.

@@ -1,6 +1,7 @@
 //! The form library: canonical form definitions, their expression language, the built-in
 //! forms and the tailoring a configuration applies.
 
+pub mod case_list;
 pub mod expr;
 pub mod library;
 pub mod model;

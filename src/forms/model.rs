@@ -29,6 +29,11 @@ pub struct FormDefinition {
     pub steps: Vec<Id>,
     /// Who fills the form in, in words.
     pub filled_by: Text,
+    /// What the form does to the child's case in the case list on phones
+    /// (`[forms.odk] entities`): `opens` it (registration) or `closes` it. Forms with a
+    /// case id and no action pick the case from the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case_action: Option<CaseAction>,
     /// Sections in order.
     pub sections: Vec<Section>,
     /// In resolved definitions only (`definitions/<form>.json`): the choice lists the
@@ -38,6 +43,16 @@ pub struct FormDefinition {
     /// In resolved definitions only: the languages every text is written in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+}
+
+/// What a form does to the case in the case list (see [`FormDefinition::case_action`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseAction {
+    /// Registration: a submission adds the child's case to the list.
+    Opens,
+    /// Closure: a submission marks the case closed, and it leaves the other forms' lists.
+    Closes,
 }
 
 /// A titled block of the form.

@@ -8,9 +8,13 @@ use super::Problem;
 use crate::forms::model::{Field, FieldType, FormDefinition};
 use crate::forms::resolve::all_fields;
 
-/// Keys ODK adds to every submission or group: not answers.
+/// Keys ODK adds to every submission or group, and the case list's questions
+/// (`[forms.odk] entities`): not answers.
 fn is_system(key: &str) -> bool {
-    key.starts_with("__") || key.contains('@') || key == "meta"
+    key.starts_with("__")
+        || key.contains('@')
+        || key == "meta"
+        || crate::forms::case_list::RESERVED.contains(&key)
 }
 
 /// ODK's metadata questions (`[forms.odk] metadata`): recorded by the phone, not part of
@@ -232,6 +236,19 @@ mod tests {
             record["caseworker_sig"],
             json!({ "name": "M. S. O.", "date": "2026-01-15" })
         );
+    }
+
+    #[test]
+    fn the_case_lists_questions_are_not_answers() {
+        let form = &LIBRARY.form("case_closure").unwrap().form;
+        let submission = json!({
+            "header": { "case_entity": "4d6a1fe1-6dff-4f72-b122-1413fe9b2dd0", "case_id": "TD-1" },
+            "case_risk_level": "low",
+            "case_status": "closed",
+            "meta": { "instanceID": "uuid:2", "entity": { "id": "4d6a1fe1" } }
+        });
+        let record = record(&submission, form).unwrap();
+        assert_eq!(record, json!({ "case_id": "TD-1" }));
     }
 
     #[test]

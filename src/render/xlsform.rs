@@ -9,6 +9,7 @@ use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxErr
 
 use super::{Output, OutputKind, RenderError, Renderer};
 use crate::config::{Language, Text};
+use crate::forms::case_list::{self, Role};
 use crate::forms::expr::{self, Expr};
 use crate::forms::model::{Field, FieldType, FormDefinition, Length};
 use crate::forms::resolve::{FormScope, all_fields};
@@ -47,6 +48,9 @@ pub fn column_language(language: &Language) -> String {
     format!("{} ({})", language.name, language.tag)
 }
 
+/// Reads one optional column of a survey row.
+type Cell = fn(&Row) -> &String;
+
 /// One row of the survey sheet.
 #[derive(Default)]
 struct Row {
@@ -61,12 +65,19 @@ struct Row {
     constraint_message: Option<Text>,
     appearance: String,
     parameters: String,
+    /// The case list's property the answer is saved to (`[forms.odk] entities`).
+    save_to: String,
+    calculation: String,
+    /// A question filled from `calculation` when this one changes (e.g. the case picked).
+    trigger: String,
 }
 
 struct Sheet<'a> {
     pack: &'a Pack,
     form: &'a FormDefinition,
     scope: FormScope<'a>,
+    /// What the form does with the case list; `Role::None` when the list is off.
+    case_list: Role<'a>,
     rows: Vec<Row>,
 }
 
@@ -136,6 +147,11 @@ impl Sheet<'_> {
             self.signature(field);
             return;
         }
+        let concept = field.concept.as_ref().map_or("", |c| c.as_str());
+        if concept == "case_id" && matches!(self.case_list, Role::Follows { .. }) {
+            self.pick_case(field);
+            return;
+        }
         let (kind, appearance) = match field.kind {
             FieldType::Text => ("text".to_owned(), ""),
             FieldType::LongText => ("text".to_owned(), "multiline"),
@@ -179,8 +195,89 @@ impl Sheet<'_> {
                 .as_ref()
                 .and(field.constraint_message.clone()),
             appearance: appearance.to_owned(),
-            parameters: String::new(),
+            ..Row::default()
         });
+        self.link_to_case(concept);
+    }
+
+    /// A form that follows the case: the caseworker picks the case from the list (shown
+    /// by its label, the case id and the child's name), and the case id is read from it.
+    fn pick_case(&mut self, field: &Field) {
+        let word = |key: &str| crate::render::form_pdf::PRINT_STRINGS.get(key).cloned();
+        self.rows.push(Row {
+            kind: format!("select_one_from_file {}.csv", case_list::LIST),
+            name: case_list::ENTITY_FIELD.into(),
+            label: Some(field.label.clone()),
+            hint: word("case_list_pick"),
+            required: field.required,
+            relevant: self.xpath(&field.relevant),
+            // Typing part of the id or name narrows a long list.
+            appearance: "autocomplete".into(),
+            ..Row::default()
+        });
+        self.rows.push(Row {
+            kind: "calculate".into(),
+            name: field.id.to_string(),
+            calculation: case_list::lookup("case_id"),
+            ..Row::default()
+        });
+    }
+
+    /// The case list's side of the question just added: registration saves it to the
+    /// case; a form that follows the case starts it from the case's value.
+    fn link_to_case(&mut self, concept: &str) {
+        let Some(row) = self.rows.last_mut() else {
+            return;
+        };
+        match self.case_list {
+            Role::Opens => {
+                if let Some(property) = case_list::property(concept) {
+                    row.save_to = property.into();
+                }
+            }
+            Role::Follows { .. } => {
+                if let Some(property) = case_list::prefilled(concept) {
+                    row.trigger = format!("${{{}}}", case_list::ENTITY_FIELD);
+                    row.calculation = case_list::lookup(property);
+                }
+            }
+            Role::None => {}
+        }
+    }
+
+    /// The values the form saves to the case that no question holds: the status, and in
+    /// forms that follow the case, the risk level the form set last (else the case's).
+    fn case_values(&mut self) {
+        let status = |value: &str| Row {
+            kind: "calculate".into(),
+            name: case_list::STATUS_FIELD.into(),
+            calculation: format!("'{value}'"),
+            save_to: case_list::STATUS.into(),
+            ..Row::default()
+        };
+        match &self.case_list {
+            Role::Opens => self.rows.push(status(case_list::OPEN)),
+            Role::Follows { risk, closes } => {
+                if !risk.is_empty() {
+                    let current = case_list::lookup("risk_level");
+                    let calculation = risk.iter().fold(current, |rest, field| {
+                        let answer = case_list::last_answer(self.form, field);
+                        format!("coalesce({answer}, {rest})")
+                    });
+                    self.rows.push(Row {
+                        kind: "calculate".into(),
+                        name: case_list::RISK_FIELD.into(),
+                        calculation,
+                        save_to: "risk_level".into(),
+                        ..Row::default()
+                    });
+                }
+                if *closes {
+                    self.rows.push(status(case_list::CLOSED));
+                }
+            }
+            Role::None => {}
+        }
     }
 
     /// A group or repeat of the definition, or a section (`kind` = group).
@@ -286,6 +383,7 @@ impl Sheet<'_> {
             };
             self.container(FieldType::Group, header, &section.fields, false);
         }
+        self.case_values();
         let _ = self.pack;
         self.rows
     }
@@ -302,6 +400,8 @@ pub(crate) struct Content {
     survey: Vec<Vec<String>>,
     choices: Vec<Vec<String>>,
     settings: Vec<Vec<String>>,
+    /// Empty when the form does not change the case list.
+    entities: Vec<Vec<String>>,
 }
 
 /// Column of `version` in the settings sheet.
@@ -316,7 +416,13 @@ impl Content {
             ("survey", &self.survey),
             ("choices", &self.choices),
             ("settings", &self.settings),
+            ("entities", &self.entities),
         ] {
+            // A form without a case list hashes as it did before the sheet existed, so
+            // turning nothing on changes no version.
+            if sheet.is_empty() {
+                continue;
+            }
             hash.update(format!("{name}\u{1e}").as_bytes());
             for row in sheet {
                 for cell in row {
@@ -334,6 +440,11 @@ pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
     let languages = pack.languages();
     let odk = &pack.config.forms.odk;
     let scope = FormScope::new(form, &pack.forms.choices);
+    let case_list = if odk.entities {
+        case_list::role(form)
+    } else {
+        Role::None
+    };
     let mut rows: Vec<Row> = odk
         .metadata
         .iter()
@@ -348,6 +459,7 @@ pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
             pack,
             form,
             scope,
+            case_list: case_list.clone(),
             rows: Vec::new(),
         }
         .build(),
@@ -389,6 +501,16 @@ pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
         ]
         .map(String::from),
     );
+    // The case list's columns, only in forms that use it.
+    let case_columns: Vec<(&str, Cell)> = [
+        ("calculation", (|r: &Row| &r.calculation) as Cell),
+        ("trigger", |r: &Row| &r.trigger),
+        ("save_to", |r: &Row| &r.save_to),
+    ]
+    .into_iter()
+    .filter(|(_, cell)| rows.iter().any(|r| !cell(r).is_empty()))
+    .collect();
+    header.extend(case_columns.iter().map(|(name, _)| name.to_string()));
     let mut survey = vec![header];
     for row in &rows {
         let mut cells = vec![row.kind.clone(), row.name.clone()];
@@ -415,6 +537,7 @@ pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
             row.appearance.clone(),
             row.parameters.clone(),
         ]);
+        cells.extend(case_columns.iter().map(|(_, cell)| cell(row).clone()));
         survey.push(cells);
     }
 
@@ -484,7 +607,9 @@ pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
         instance_name,
     ];
     // Encryption: Collect encrypts each submission with the key before it leaves the phone.
-    if let Some(key) = &odk.public_key {
+    if let Some(key) = &odk.public_key
+        && case_list::encrypted(odk, form)
+    {
         header.push("public_key".into());
         row.push(key.trim().to_owned());
         if let Some(url) = &odk.submission_url {
@@ -496,6 +621,58 @@ pub(crate) fn content(form: &FormDefinition, pack: &Pack) -> Content {
         survey,
         choices,
         settings: vec![header, row],
+        entities: entities_sheet(form, &case_list),
+    }
+}
+
+/// The `entities` sheet: registration creates the case, labelled with its id and the
+/// child's name; a form that changes the case updates the one picked.
+fn entities_sheet(form: &FormDefinition, role: &Role) -> Vec<Vec<String>> {
+    let header = |columns: &[&str]| columns.iter().map(|c| c.to_string()).collect();
+    match role {
+        Role::Opens => {
+            let by_concept = |concept: &str| {
+                all_fields(form)
+                    .into_iter()
+                    .find(|f| f.concept.as_ref().is_some_and(|c| c.as_str() == concept))
+                    .map(|f| format!("${{{}}}", f.id))
+            };
+            let name: Vec<String> = ["child_given_name", "child_family_name"]
+                .into_iter()
+                .filter_map(by_concept)
+                .collect();
+            let mut parts: Vec<String> = by_concept("case_id").into_iter().collect();
+            if !name.is_empty() {
+                parts.push("' – '".into());
+                parts.push(name.join(", ' ', "));
+            }
+            let label = match parts.len() {
+                1 => parts.remove(0),
+                _ => format!("concat({})", parts.join(", ")),
+            };
+            vec![
+                header(&["list_name", "label"]),
+                vec![case_list::LIST.into(), label],
+            ]
+        }
+        Role::Follows { risk, closes } if role.updates() => {
+            let entity = format!("${{{}}}", case_list::ENTITY_FIELD);
+            // A form that only may set the risk level updates the case when it does.
+            let update_if = if *closes || risk.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "${{{}}} != {}",
+                    case_list::RISK_FIELD,
+                    case_list::lookup("risk_level")
+                )
+            };
+            vec![
+                header(&["list_name", "entity_id", "update_if"]),
+                vec![case_list::LIST.into(), entity, update_if],
+            ]
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -519,7 +696,11 @@ fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
         ("survey", &content.survey),
         ("choices", &content.choices),
         ("settings", &content.settings),
+        ("entities", &content.entities),
     ] {
+        if rows.is_empty() {
+            continue;
+        }
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
         for (i, cells) in rows.iter().enumerate() {

@@ -87,11 +87,20 @@ pub fn lint_form(
         };
 
     for (place, pointer, id) in duplicates {
+        let reserved = crate::forms::case_list::RESERVED.contains(&id.as_str());
         push(
             "duplicate-id",
             (*place, format!("{pointer}/id")),
-            format!("`{id}` is used twice in form `{}`", form.id),
-            "section and field ids are unique in a form (XLSForm needs this)",
+            if reserved {
+                format!("`{id}` is reserved: the XLSForms' case list uses it")
+            } else {
+                format!("`{id}` is used twice in form `{}`", form.id)
+            },
+            if reserved {
+                "give the field another id"
+            } else {
+                "section and field ids are unique in a form (XLSForm needs this)"
+            },
             None,
         );
     }

@@ -157,6 +157,8 @@ fn ids_in_use(form: &FormDefinition) -> BTreeSet<String> {
         .iter()
         .map(|s| s.id.to_string())
         .chain(all_fields(form).iter().map(|f| f.id.to_string()))
+        // The XLSForms' case-list questions take these names.
+        .chain(crate::forms::case_list::RESERVED.map(String::from))
         .collect()
 }
 

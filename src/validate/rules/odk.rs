@@ -6,6 +6,7 @@ use base64::Engine;
 use super::Context;
 use crate::config::{Config, Sensitivity, SourceMap};
 use crate::diagnostic::Diagnostic;
+use crate::forms::case_list;
 use crate::forms::resolve::{FormSet, all_fields};
 
 pub fn check(cx: &mut Context<'_>) {
@@ -62,16 +63,17 @@ fn check_key(key: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Forms with highly confidential fields and no key: one warning that names them all,
-/// with the fields of each, so a country without a key is told once, not once a form.
+/// Forms with highly confidential fields that are not encrypted: one warning that names
+/// them all, with the fields of each, so a country is told once, not once a form. With
+/// the case list on, the forms that change it stay unencrypted even with a key: Central
+/// must read their submissions to update the list.
 pub fn check_encryption(config: &Config, forms: &FormSet, map: &SourceMap) -> Vec<Diagnostic> {
-    if config.forms.odk.public_key.is_some() {
-        return Vec::new();
-    }
+    let odk = &config.forms.odk;
     let location = map.value("/forms/odk").or_else(|| map.value("/forms"));
     let exposed: Vec<String> = forms
         .forms
         .iter()
+        .filter(|form| !case_list::encrypted(&config.forms.odk, form))
         .filter_map(|form| {
             let fields: Vec<String> = all_fields(form)
                 .into_iter()
@@ -92,16 +94,53 @@ pub fn check_encryption(config: &Config, forms: &FormSet, map: &SourceMap) -> Ve
     if exposed.is_empty() {
         return Vec::new();
     }
+    let (why, help) = match (&odk.public_key, odk.entities) {
+        (Some(_), _) => (
+            "change the case list, so they are not encrypted,",
+            "ODK Central must read these submissions to add or update cases: restrict the project on Central to the caseworkers of these cases and lock and encrypt the phones, or set `entities = false` to encrypt every form",
+        ),
+        (None, true) => (
+            "are not encrypted",
+            "set `[forms.odk] public_key` to encrypt the forms that only read the case list; the forms that change it stay readable by Central, so restrict the project to the caseworkers of these cases",
+        ),
+        (None, false) => (
+            "are not encrypted",
+            "set `[forms.odk] public_key` to the base64 RSA public key of your ODK Central project (or KoboToolbox encryption key)",
+        ),
+    };
     vec![
         Diagnostic::warning(
             "unencrypted-form",
             format!(
-                "{} XLSForm(s) collect highly confidential fields and are not encrypted: {}",
+                "{} XLSForm(s) collect highly confidential fields and {why}: {}",
                 exposed.len(),
                 exposed.join("; ")
             ),
         )
-        .with_help("set `[forms.odk] public_key` to the base64 RSA public key of your ODK Central project (or KoboToolbox encryption key)")
+        .with_help(help)
+        .at(location),
+    ]
+}
+
+/// With the case list on, one selected form must open cases, or the list stays empty.
+pub fn check_case_list(config: &Config, forms: &FormSet, map: &SourceMap) -> Vec<Diagnostic> {
+    if !config.forms.odk.entities
+        || forms
+            .forms
+            .iter()
+            .any(|f| matches!(case_list::role(f), case_list::Role::Opens))
+    {
+        return Vec::new();
+    }
+    let location = map
+        .value("/forms/odk/entities")
+        .or_else(|| map.value("/forms/odk"));
+    vec![
+        Diagnostic::warning(
+            "case-list-without-registration",
+            "the case list is on, but no selected form opens cases: the list holds only the cases uploaded to ODK Central",
+        )
+        .with_help("add `registration_intake` to `forms.selected`, or upload the cases to the entity list `cases` on Central")
         .at(location),
     ]
 }
