@@ -177,6 +177,11 @@ pub fn check(path: &Path) -> Checked {
         &forms,
         &loaded.map,
     ));
+    diagnostics.extend(render::form_versions::check(
+        &config,
+        &loaded.root_dir,
+        &loaded.map,
+    ));
     diagnostics.extend(validate::printing::check_glyphs(
         &config,
         &loaded.document,

@@ -180,3 +180,67 @@ fn the_build_records_versions_beside_the_configuration_and_keeps_them() {
         "the settings carry version 1.0.0"
     );
 }
+
+#[test]
+fn check_says_what_build_would_refuse_about_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("country.toml");
+    let base = std::fs::read_to_string(MINIMAL).unwrap();
+    let at = |version: &str| {
+        base.replace(
+            "version = \"1.0.0\"\neffective",
+            &format!("version = \"{version}\"\neffective"),
+        )
+    };
+    std::fs::write(&config, at("1.1.0")).unwrap();
+    let (checked, result) = bipgen::build(
+        &config,
+        &dir.path().join("out"),
+        bipgen::BuildOptions::default(),
+        &|_| {},
+    );
+    assert!(result.is_ok(), "{:#?}", checked.diagnostics);
+
+    // Back to a lower version: check finds it, at `sop.version`, naming the forms.
+    let lower = at("1.0.9");
+    std::fs::write(&config, &lower).unwrap();
+    let checked = bipgen::check(&config);
+    let error = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "form-version-lower")
+        .unwrap_or_else(|| panic!("{:#?}", checked.diagnostics));
+    assert!(
+        error.message.contains("1.1.0") && error.message.contains("`bia_short`"),
+        "{}",
+        error.message
+    );
+    let json = error.to_json(&checked.sources);
+    let line = lower
+        .lines()
+        .position(|l| l.starts_with("version = \"1.0.9\""))
+        .unwrap()
+        + 1;
+    assert_eq!(json.line, Some(line));
+    let (_, result) = bipgen::build(
+        &config,
+        &dir.path().join("again"),
+        bipgen::BuildOptions::default(),
+        &|_| {},
+    );
+    assert!(result.is_err());
+    assert!(!dir.path().join("again").exists(), "nothing written");
+
+    // A record that is not JSON is an error too, not a silent restart of the versions.
+    std::fs::write(&config, at("1.2.0")).unwrap();
+    std::fs::write(dir.path().join(form_versions::FILE), "{ not json").unwrap();
+    let checked = bipgen::check(&config);
+    assert!(
+        checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "form-versions"),
+        "{:#?}",
+        checked.diagnostics
+    );
+}
