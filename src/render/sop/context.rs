@@ -211,6 +211,8 @@ pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: boo
         serde_json::to_value(access_levels(pack, tag)).unwrap_or_default(),
     );
     context.insert("form_access".into(), form_access(pack, tag));
+    // The case list on phones (`[forms.odk] entities`) is personal data on every device.
+    context.insert("case_list".into(), json!(pack.config.forms.odk.entities));
     context.insert(
         "minimum_dataset".into(),
         serde_json::to_value(minimum_dataset(pack, tag)).unwrap_or_default(),
