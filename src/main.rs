@@ -95,9 +95,9 @@ enum Command {
     /// Turn submissions from phones into records that validate against the record schemas
     #[command(subcommand)]
     Records(RecordsCommand),
-    /// Summarise what changed between two versions of a configuration, in SOP terms
+    /// Report everything that changed between two versions of a configuration, in SOP terms where it can
     #[command(
-        after_help = "Examples:\n  bipgen diff old/country.toml country.toml\n  bipgen diff v1.toml v2.toml --format json\n\nCompares roles, responsibilities per step, timeframes, pathways, services, the BID panel, forms and staffing. Exit status: 0 compared (with or without changes), 1 a version has errors, 2 usage or I/O error."
+        after_help = "Examples:\n  bipgen diff old/country.toml country.toml\n  bipgen diff v1.toml v2.toml --format json\n\nReports every value that differs, translations, templates and logos included: in SOP terms where bipgen has them (roles, responsibilities per step, timeframes, pathways, services, the BID panel, forms, staffing), by its path otherwise (e.g. data_protection.retention_after_closure). Exit status, as diff(1): 0 no differences, 1 differences, 2 a version has errors, or a usage or I/O error."
     )]
     Diff {
         /// The earlier configuration
@@ -833,10 +833,15 @@ fn resolved_version(path: &Path) -> Result<bipgen::pack::Pack, ExitCode> {
     }
 }
 
+/// `diff`'s status for "the versions differ"; like diff(1), 0 is "the same" and 2 is
+/// "could not compare".
+const EXIT_DIFFERENT: u8 = 1;
+
 fn diff(old: &Path, new: &Path, format: Format) -> ExitCode {
     let (old_pack, new_pack) = match (resolved_version(old), resolved_version(new)) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(code), _) | (_, Err(code)) => return code,
+        // A version with errors cannot be compared: status 2, never "different".
+        (Err(_), _) | (_, Err(_)) => return ExitCode::from(EXIT_USAGE),
     };
     let changes = bipgen::diff::diff(&old_pack, &new_pack);
     match format {
@@ -849,7 +854,11 @@ fn diff(old: &Path, new: &Path, format: Format) -> ExitCode {
             }
         },
     }
-    ExitCode::SUCCESS
+    if changes.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_DIFFERENT)
+    }
 }
 
 fn forms(command: FormsCommand) -> ExitCode {

@@ -424,7 +424,7 @@ fn diff_summarises_changes_in_sop_terms() {
         .args(["diff", "examples/chad/country.toml"])
         .arg(new.join("country.toml"))
         .assert()
-        .success()
+        .code(1)
         .stdout(predicate::str::contains("high: first response: 24h → 12h"))
         .stdout(predicate::str::contains(
             "pathway unaccompanied (farchana, gaga, goz_beida_djabal, iriba_touloum, ourang): services",
@@ -438,7 +438,7 @@ fn diff_summarises_changes_in_sop_terms() {
         ])
         .assert()
         .success()
-        .stdout("No differences in SOP terms.\n");
+        .stdout("No differences.\n");
     let json = bipgen()
         .args(["diff", "examples/chad/country.toml", "--format", "json"])
         .arg(new.join("country.toml"))
@@ -474,7 +474,7 @@ fn diff_reports_the_document_title_country_and_areas() {
         .arg(&old)
         .arg(&new)
         .assert()
-        .success()
+        .code(1)
         .stdout(predicate::str::contains(
             "title: Child protection SOP → Child protection SOP, eastern camps",
         ))
@@ -586,4 +586,91 @@ fn a_byte_order_mark_does_not_shift_columns() {
         (&1.into(), &20.into()),
         "{first}"
     );
+}
+
+/// What a reviewer found `diff` silent on: a shorter retention, wider access to highly
+/// confidential data, a translation, a template and a logo. Each is reported, the JSON
+/// lists it by path, and the status says the versions differ.
+#[test]
+fn diff_reports_every_input_that_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = fs::read_to_string(MINIMAL).unwrap();
+    let old_dir = dir.path().join("old");
+    let new_dir = dir.path().join("new");
+    for folder in [&old_dir, &new_dir] {
+        fs::create_dir_all(folder.join("templates/sop")).unwrap();
+    }
+    let png = |colour: u8| {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        image::GrayImage::from_pixel(1, 1, image::Luma([colour]))
+            .write_to(&mut bytes, image::ImageFormat::Png)
+            .unwrap();
+        bytes.into_inner()
+    };
+    let old_text = format!(
+        "{minimal}\n[data_protection]\nretention_after_closure = \"7y\"\n\n[forms.header]\nlogos = [\"logo.png\"]\n"
+    );
+    let new_text = old_text.replace("\"7y\"", "\"2y\"");
+    fs::write(old_dir.join("country.toml"), &old_text).unwrap();
+    fs::write(new_dir.join("country.toml"), &new_text).unwrap();
+    fs::write(old_dir.join("logo.png"), png(0)).unwrap();
+    fs::write(new_dir.join("logo.png"), png(255)).unwrap();
+    fs::write(
+        old_dir.join("templates/sop/glossary.md"),
+        "## Glossary\n\nTerms.\n",
+    )
+    .unwrap();
+    fs::write(
+        new_dir.join("templates/sop/glossary.md"),
+        "## Glossary\n\nTerms used here.\n",
+    )
+    .unwrap();
+    let output = bipgen()
+        .args(["diff", "--format", "json"])
+        .arg(old_dir.join("country.toml"))
+        .arg(new_dir.join("country.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let changes: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let paths: Vec<&str> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["path"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "data_protection.retention_after_closure",
+        "logos.logo.png",
+        "templates.",
+    ] {
+        assert!(
+            paths.iter().any(|p| p.starts_with(expected)),
+            "{expected} in {paths:?}"
+        );
+    }
+    let human = bipgen()
+        .arg("diff")
+        .arg(old_dir.join("country.toml"))
+        .arg(new_dir.join("country.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("DATA PROTECTION") && text.contains("retention_after_closure: 7y → 2y"),
+        "{text}"
+    );
+    // A version with errors cannot be compared: 2, never "the same" or "different".
+    fs::write(new_dir.join("country.toml"), "not = [toml").unwrap();
+    bipgen()
+        .arg("diff")
+        .arg(old_dir.join("country.toml"))
+        .arg(new_dir.join("country.toml"))
+        .assert()
+        .code(2);
 }

@@ -4,6 +4,7 @@
 
 mod case_list;
 mod cli;
+mod diff_mutations;
 mod external_validators;
 mod form_pdfs;
 mod form_versions;
