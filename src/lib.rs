@@ -83,6 +83,17 @@ impl Checked {
     }
 }
 
+/// Removes the value at a JSON pointer, if there is one.
+fn remove_at(document: &mut serde_json::Value, pointer: &str) {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    let key = key.replace("~1", "/").replace("~0", "~");
+    if let Some(serde_json::Value::Object(map)) = document.pointer_mut(parent) {
+        map.remove(&key);
+    }
+}
+
 /// Loads and validates a configuration: all diagnostics of all files in one pass.
 pub fn check(path: &Path) -> Checked {
     let mut loaded = match load_source(path) {
@@ -123,7 +134,20 @@ pub fn check(path: &Path) -> Checked {
         io_failure: false,
         translations: Default::default(),
     };
-    if diagnostics.iter().any(Diagnostic::is_error) {
+    // Unknown keys alone do not stop the check: without them the document is well formed,
+    // and the rules below still find the other problems in the same run.
+    let only_unknown_keys = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .all(|d| d.code == "unknown-key");
+    if only_unknown_keys {
+        for pointer in validate::schema::unknown_keys(&loaded.document) {
+            remove_at(&mut loaded.document, &pointer);
+        }
+    }
+    if !only_unknown_keys
+        || !validate::schema::check_schema(&loaded.document, &loaded.map).is_empty()
+    {
         return failed(loaded, diagnostics);
     }
 

@@ -39,6 +39,25 @@ pub fn check_schema(document: &Value, map: &SourceMap) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The pointers of the keys the schema does not know. Removing them cannot change what
+/// any other value means, so `check` drops them and goes on to the semantic rules.
+pub fn unknown_keys(document: &Value) -> Vec<String> {
+    SCHEMA
+        .validator
+        .iter_errors(document)
+        .flat_map(|error| match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let pointer = error.instance_path().as_str().to_owned();
+                unexpected
+                    .iter()
+                    .map(|key| format!("{pointer}/{}", escape(key)))
+                    .collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
 fn explain(error: &ValidationError<'_>, root: &Value, map: &SourceMap, out: &mut Vec<Diagnostic>) {
     let pointer = error.instance_path().as_str().to_owned();
     // The schema holding the failed keyword: its description says what is expected.

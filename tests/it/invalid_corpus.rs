@@ -1,6 +1,7 @@
 //! The corpus of invalid configurations in `tests/invalid/`: each file names the
-//! diagnostic it must produce and where (`# expect: code @ line:column` on its first line,
-//! or in a sidecar `<name>.expect` for files that cannot hold a comment).
+//! diagnostics it must produce and where (`# expect: code @ line:column` on its first
+//! lines, one per diagnostic, or in a sidecar `<name>.expect` for files that cannot hold a
+//! comment). A file with several expects checks that one run reports them all.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,8 +12,8 @@ struct Expectation {
     column: usize,
 }
 
-fn parse_expectation(text: &str) -> Option<Expectation> {
-    let rest = text.lines().next()?.trim().strip_prefix("# expect:")?;
+fn parse_line(line: &str) -> Option<Expectation> {
+    let rest = line.trim().strip_prefix("# expect:")?;
     let (code, position) = rest.split_once('@')?;
     let (line, column) = position.trim().split_once(':')?;
     Some(Expectation {
@@ -22,15 +23,25 @@ fn parse_expectation(text: &str) -> Option<Expectation> {
     })
 }
 
-fn expectation_for(path: &Path) -> Expectation {
+/// The `# expect:` lines at the top of `text`, in order.
+fn parse_expectations(text: &str) -> Vec<Expectation> {
+    text.lines().map_while(parse_line).collect()
+}
+
+fn expectations_for(path: &Path) -> Vec<Expectation> {
     let sidecar = path.with_extension("expect");
     let text = if sidecar.exists() {
         fs::read_to_string(&sidecar).expect("read sidecar")
     } else {
         String::from_utf8_lossy(&fs::read(path).expect("read case")).into_owned()
     };
-    parse_expectation(&text)
-        .unwrap_or_else(|| panic!("{}: no `# expect: code @ line:column` line", path.display()))
+    let expectations = parse_expectations(&text);
+    assert!(
+        !expectations.is_empty(),
+        "{}: no `# expect: code @ line:column` line",
+        path.display()
+    );
+    expectations
 }
 
 fn cases() -> Vec<PathBuf> {
@@ -53,7 +64,6 @@ fn every_invalid_configuration_reports_its_diagnostic_where_expected() {
     );
     let mut failures = Vec::new();
     for path in &cases {
-        let expected = expectation_for(path);
         let checked = bipgen::check(path);
         let found: Vec<(String, usize, usize)> = checked
             .diagnostics
@@ -67,18 +77,20 @@ fn every_invalid_configuration_reports_its_diagnostic_where_expected() {
                 )
             })
             .collect();
-        let hit = found.iter().any(|(code, line, column)| {
-            *code == expected.code && *line == expected.line && *column == expected.column
-        });
-        if !hit {
-            failures.push(format!(
-                "{}: expected {} @ {}:{}, found {:?}",
-                path.display(),
-                expected.code,
-                expected.line,
-                expected.column,
-                found
-            ));
+        for expected in expectations_for(path) {
+            let hit = found.iter().any(|(code, line, column)| {
+                *code == expected.code && *line == expected.line && *column == expected.column
+            });
+            if !hit {
+                failures.push(format!(
+                    "{}: expected {} @ {}:{}, found {:?}",
+                    path.display(),
+                    expected.code,
+                    expected.line,
+                    expected.column,
+                    found
+                ));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -86,8 +98,11 @@ fn every_invalid_configuration_reports_its_diagnostic_where_expected() {
 
 #[test]
 fn the_corpus_covers_many_distinct_codes() {
-    let codes: std::collections::BTreeSet<String> =
-        cases().iter().map(|p| expectation_for(p).code).collect();
+    let codes: std::collections::BTreeSet<String> = cases()
+        .iter()
+        .flat_map(|p| expectations_for(p))
+        .map(|e| e.code)
+        .collect();
     assert!(
         codes.len() >= 30,
         "only {} distinct codes: {codes:?}",
