@@ -153,7 +153,15 @@ impl Diagnostic {
     }
 }
 
+/// A problem reported more often than this is grouped…
+const GROUP_ABOVE: usize = 5;
+/// …after this many shown in full…
+const SHOWN_IN_FULL: usize = 3;
+/// …with the places of this many more.
+const LISTED: usize = 5;
+
 /// Renders diagnostics for a terminal (colours when `color` is set) with source excerpts.
+/// A problem repeated many times is shown a few times in full, then counted.
 pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let mut files = SimpleFiles::new();
     for (_, name, text) in sources.iter() {
@@ -165,7 +173,48 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
     } else {
         term::termcolor::Buffer::no_color()
     };
+    // The same problem many times (a language with no texts yet): the first few in full,
+    // then one line with the count and where the next ones are.
+    let key = |d: &Diagnostic| (d.code, d.message.clone(), d.help.clone());
+    let mut totals: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
     for diagnostic in diagnostics {
+        *totals.entry(key(diagnostic)).or_default() += 1;
+    }
+    let mut seen: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for diagnostic in diagnostics {
+        let total = totals[&key(diagnostic)];
+        let nth = seen.entry(key(diagnostic)).or_default();
+        *nth += 1;
+        if total > GROUP_ABOVE && *nth > SHOWN_IN_FULL {
+            if *nth == SHOWN_IN_FULL + 1 {
+                use std::io::Write;
+                let rest: Vec<String> = diagnostics
+                    .iter()
+                    .filter(|d| key(d) == key(diagnostic))
+                    .skip(SHOWN_IN_FULL)
+                    .take(LISTED)
+                    .filter_map(|d| d.location.as_ref())
+                    .map(|l| {
+                        let (line, column) = sources.line_column(l.file, l.span.start);
+                        format!("{}:{line}:{column}", sources.name(l.file))
+                    })
+                    .collect();
+                let more = total - SHOWN_IN_FULL;
+                let _ = writeln!(
+                    buffer,
+                    "{}[{}]: {more} more like this: {}{} (`--format json` lists every one)\n",
+                    if diagnostic.is_error() {
+                        "error"
+                    } else {
+                        "warning"
+                    },
+                    diagnostic.code,
+                    rest.join(", "),
+                    if more > rest.len() { ", …" } else { "" },
+                );
+            }
+            continue;
+        }
         let severity = match diagnostic.severity {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
@@ -254,5 +303,38 @@ mod tests {
         assert!(out.contains("error[duplicate-id]: twice"), "{out}");
         assert!(out.contains("country.toml:2:1"), "{out}");
         assert!(out.contains("help: rename one"), "{out}");
+    }
+
+    #[test]
+    fn a_problem_repeated_many_times_is_counted_after_the_first_few() {
+        let mut sources = Sources::default();
+        let text: String = (0..10).map(|i| format!("k{i} = 1\n")).collect();
+        let id = sources.add("country.toml", &text);
+        let at = |line: usize| {
+            Some(Location {
+                file: id,
+                span: line * 7..line * 7 + 2,
+            })
+        };
+        let mut all: Vec<Diagnostic> = (0..10)
+            .map(|i| Diagnostic::error("missing-translation", "no `pt` text").at(at(i)))
+            .collect();
+        all.push(Diagnostic::error("duplicate-id", "twice").at(at(9)));
+        let out = render_human(&all, &sources, false);
+        assert_eq!(
+            out.matches("error[missing-translation]: no `pt` text")
+                .count(),
+            3
+        );
+        assert!(
+            out.contains(
+                "error[missing-translation]: 7 more like this: country.toml:4:1, country.toml:5:1"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("error[duplicate-id]: twice"), "{out}");
+        // A few of one kind are all shown.
+        let out = render_human(&all[..5], &sources, false);
+        assert_eq!(out.matches("error[missing-translation]").count(), 5);
     }
 }
