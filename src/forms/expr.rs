@@ -237,7 +237,21 @@ fn tokenize(source: &str) -> Result<Vec<(Token, Range<usize>)>, ExprError> {
 /// Parses an expression.
 pub fn parse(source: &str) -> Result<Expr, ExprError> {
     let tokens = tokenize(source)?;
-    let mut parser = Parser { tokens, pos: 0 };
+    if tokens.len() > MAX_TOKENS {
+        let span = tokens[MAX_TOKENS].1.start..source.len();
+        return error(
+            format!(
+                "the condition is too long: {} parts, where at most {MAX_TOKENS} are read",
+                tokens.len() - 1
+            ),
+            span,
+        );
+    }
+    let mut parser = Parser {
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let expr = parser.or()?;
     match parser.peek() {
         (Token::End, _) => Ok(expr),
@@ -248,9 +262,17 @@ pub fn parse(source: &str) -> Result<Expr, ExprError> {
     }
 }
 
+/// Conditions are short; these bounds keep a malformed or hostile one from exhausting
+/// the stack of the parser, the checker or the XPath writer.
+const MAX_TOKENS: usize = 1_000;
+/// Brackets, calls and `not`s inside one another.
+const MAX_DEPTH: usize = 64;
+
 struct Parser {
     tokens: Vec<(Token, Range<usize>)>,
     pos: usize,
+    /// How deep the parser is in brackets, calls and `not`s.
+    depth: usize,
 }
 
 impl Parser {
@@ -289,7 +311,27 @@ impl Parser {
     }
 
     fn or(&mut self) -> Result<Expr, ExprError> {
-        self.binary(&[BinaryOp::Or], Parser::and)
+        self.deeper(|p| p.binary(&[BinaryOp::Or], Parser::and))
+    }
+
+    /// Runs `inner` one level deeper, refusing to go past [`MAX_DEPTH`].
+    fn deeper(
+        &mut self,
+        inner: impl FnOnce(&mut Parser) -> Result<Expr, ExprError>,
+    ) -> Result<Expr, ExprError> {
+        if self.depth >= MAX_DEPTH {
+            let span = self.peek().1.clone();
+            return error(
+                format!(
+                    "the condition is nested too deep (more than {MAX_DEPTH} levels of brackets, calls or `not`)"
+                ),
+                span,
+            );
+        }
+        self.depth += 1;
+        let result = inner(self);
+        self.depth -= 1;
+        result
     }
 
     fn and(&mut self) -> Result<Expr, ExprError> {
@@ -300,7 +342,7 @@ impl Parser {
         if let (Token::Not, span) = self.peek() {
             let start = span.start;
             self.next();
-            let inner = self.not()?;
+            let inner = self.deeper(Parser::not)?;
             let span = start..inner.span.end;
             return Ok(Expr {
                 kind: ExprKind::Not(Box::new(inner)),
@@ -812,6 +854,25 @@ mod tests {
         assert!(e.message.contains("chained"));
         let e = fails("${sex} = 'male'");
         assert!(e.message.contains("bare id"));
+    }
+
+    #[test]
+    fn deep_or_long_conditions_are_errors_not_crashes() {
+        let deep = format!("{}sex = 'female'{}", "(".repeat(100), ")".repeat(100));
+        assert!(fails(&deep).message.contains("nested too deep"));
+        let nots = format!("{}sex = 'female'", "not ".repeat(100));
+        assert!(fails(&nots).message.contains("nested too deep"));
+        let huge = format!("{}sex = 'female'{}", "(".repeat(50_000), ")".repeat(50_000));
+        assert!(fails(&huge).message.contains("too long"));
+        let long = vec!["age > 1"; 100_000].join(" and ");
+        assert!(fails(&long).message.contains("too long"));
+        // Reasonable conditions stay well inside both bounds.
+        ok(&format!(
+            "{}sex = 'female'{}",
+            "(".repeat(20),
+            ")".repeat(20)
+        ));
+        ok(&vec!["age_years > 1"; 100].join(" and "));
     }
 
     #[test]
