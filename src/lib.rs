@@ -151,6 +151,8 @@ pub fn check(path: &Path) -> Checked {
         return failed(loaded, diagnostics);
     }
 
+    // `AR` is `ar`: tags are compared as BCP 47 compares them, before defaults join.
+    i18n::tags::canonical_case(&mut loaded.document);
     let defaulted = config::defaults::apply_defaults(
         &mut loaded.document,
         &mut loaded.map,

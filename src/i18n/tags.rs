@@ -7,6 +7,72 @@ use serde_json::{Map, Value};
 
 use crate::config::primitives::lookup;
 
+/// `tag` as BCP 47 writes it (`EN` → `en`, `zh-hant-tw` → `zh-Hant-TW`); unchanged when
+/// it is no tag at all, for the checks to report.
+fn canonical(tag: &str) -> Option<String> {
+    let parsed: icu_locale_core::LanguageIdentifier = tag.parse().ok()?;
+    let canonical = parsed.to_string();
+    (canonical != tag).then_some(canonical)
+}
+
+/// Tags compare without regard to case (BCP 47): every language tag of `document`, and
+/// every text table's keys, are written in the canonical case before anything reads them,
+/// so `AR` is `ar` everywhere, built-in texts included.
+pub fn canonical_case(document: &mut Value) {
+    let fix = |value: Option<&mut Value>| {
+        if let Some(Value::String(tag)) = value
+            && let Some(canonical) = canonical(tag)
+        {
+            *tag = canonical;
+        }
+    };
+    fix(document.get_mut("default_language"));
+    if let Some(Value::Array(languages)) = document.get_mut("languages") {
+        for language in languages {
+            fix(language.get_mut("tag"));
+            fix(language.get_mut("fallback"));
+        }
+    }
+    if let Some(Value::Array(pairs)) = document.pointer_mut("/forms/bilingual") {
+        for pair in pairs.iter_mut().filter_map(Value::as_array_mut) {
+            for tag in pair {
+                fix(Some(tag));
+            }
+        }
+    }
+    if let Some(Value::Array(services)) = document.get_mut("services") {
+        for service in services {
+            if let Some(Value::Array(tags)) = service.get_mut("languages") {
+                for tag in tags {
+                    fix(Some(tag));
+                }
+            }
+        }
+    }
+    let mut tables = Vec::new();
+    crate::validate::rules::for_each_text(document, |pointer, value| {
+        if value.is_object() {
+            tables.push(pointer.to_owned());
+        }
+    });
+    for pointer in tables {
+        let Some(Value::Object(map)) = document.pointer_mut(&pointer) else {
+            continue;
+        };
+        let renames: Vec<(String, String)> = map
+            .keys()
+            .filter_map(|k| canonical(k).map(|c| (k.clone(), c)))
+            .collect();
+        for (key, canonical) in renames {
+            if !map.contains_key(&canonical)
+                && let Some(value) = map.remove(&key)
+            {
+                map.insert(canonical, value);
+            }
+        }
+    }
+}
+
 /// Gives every text of `document` an entry for each configured tag that has none but is
 /// served by a broader tag's text, and drops the broader entry when that tag is not
 /// itself configured.
@@ -49,6 +115,27 @@ pub fn serve(map: &mut Map<String, Value>, configured: &[String]) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn tags_are_written_in_their_canonical_case() {
+        let mut document = json!({
+            "default_language": "EN",
+            "languages": [{ "tag": "EN" }, { "tag": "ar-lb", "fallback": "AR" }],
+            "sop": { "title": { "EN": "Title", "ar-lb": "عنوان" } },
+        });
+        canonical_case(&mut document);
+        assert_eq!(document["default_language"], "en");
+        assert_eq!(document["languages"][1]["tag"], "ar-LB");
+        assert_eq!(document["languages"][1]["fallback"], "ar");
+        assert_eq!(
+            document["sop"]["title"],
+            json!({ "en": "Title", "ar-LB": "عنوان" })
+        );
+        // What is no tag is left for the checks to report.
+        let mut document = json!({ "default_language": "not a tag" });
+        canonical_case(&mut document);
+        assert_eq!(document["default_language"], "not a tag");
+    }
 
     #[test]
     fn a_regional_tag_takes_its_languages_text_and_keeps_its_own() {

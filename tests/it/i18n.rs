@@ -513,6 +513,40 @@ fn regional_tags_use_their_languages_texts() {
     }
 }
 
+/// Tags compare without regard to case: `AR` and `EN` are `ar` and `en`, in the
+/// configuration's texts and the built-in ones alike.
+#[test]
+fn tags_in_another_case_are_the_same_language() {
+    let (_dir, config) = copy_example("chad");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("tag = \"ar\"", "tag = \"AR\"")
+        .replace("tag = \"en\"", "tag = \"EN\"")
+        .replace("[\"fr\", \"ar\"]", "[\"fr\", \"Ar\"]");
+    std::fs::write(&config, text).unwrap();
+    let checked = bipgen::check(&config);
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{:#?}",
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    let tags: Vec<String> = checked
+        .config
+        .unwrap()
+        .languages
+        .iter()
+        .map(|l| l.tag.to_string())
+        .collect();
+    assert!(
+        tags.contains(&"ar".to_owned()) && tags.contains(&"en".to_owned()),
+        "{tags:?}"
+    );
+}
+
 /// A wrong tag is one error, with a suggestion, not hundreds of missing translations.
 #[test]
 fn a_wrong_language_tag_is_reported_once() {
