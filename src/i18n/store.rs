@@ -109,6 +109,15 @@ pub fn load(root_dir: &Path, sources: &mut Sources) -> (Store, Vec<Diagnostic>) 
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
+        // Like includes, translation files stay inside the folder.
+        if let Err(why) = crate::config::source::resolve_inside(root_dir, &name) {
+            diagnostics.push(
+                Diagnostic::error("input-outside-folder", format!("{name}: {why}")).with_help(
+                    "copy the file into the configuration's folder instead of linking to it",
+                ),
+            );
+            continue;
+        }
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) => {

@@ -137,9 +137,15 @@ pub fn overridable_templates() -> Vec<String> {
 /// present, and the country's own SOP sentences (`templates/sop/text/<lang>.toml`).
 pub fn load_templates(root_dir: &std::path::Path) -> Result<BTreeMap<String, String>, String> {
     let mut found = BTreeMap::new();
+    // Like includes, templates stay inside the folder: no link may lead out of it.
+    let inside = |name: &str| {
+        crate::config::source::resolve_inside(root_dir, &format!("templates/{name}"))
+            .map_err(|why| format!("templates/{name}: {why}"))
+    };
     for name in overridable_templates() {
         let path = root_dir.join("templates").join(&name);
         if path.is_file() {
+            let path = inside(&name)?;
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
             found.insert(name, text);
@@ -153,6 +159,7 @@ pub fn load_templates(root_dir: &std::path::Path) -> Result<BTreeMap<String, Str
             "sop/text/{}",
             path.file_name().unwrap_or_default().to_string_lossy()
         );
+        let path = inside(&name)?;
         let text = std::fs::read_to_string(&path)
             .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
         found.insert(name, text);

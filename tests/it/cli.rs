@@ -674,3 +674,38 @@ fn diff_reports_every_input_that_changed() {
         .assert()
         .code(2);
 }
+
+/// Templates and translations obey the rule includes do: a symbolic link that leads out
+/// of the configuration's folder is refused, at check, by name.
+#[test]
+#[cfg(unix)]
+fn a_link_out_of_the_folder_is_refused_for_templates_and_translations() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("glossary.md"), "## Secret\n").unwrap();
+    fs::write(outside.path().join("fr.po"), "msgid \"\"\nmsgstr \"\"\n").unwrap();
+    for (link, target) in [
+        ("templates/sop/glossary.md", "glossary.md"),
+        ("translations/fr.po", "fr.po"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy(MINIMAL, dir.path().join("country.toml")).unwrap();
+        let at = dir.path().join(link);
+        fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path().join(target), &at).unwrap();
+        let checked = bipgen::check(&dir.path().join("country.toml"));
+        let error = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "input-outside-folder")
+            .unwrap_or_else(|| panic!("{link}: {:#?}", checked.diagnostics));
+        assert!(error.message.contains(link), "{}", error.message);
+        let (_, result) = bipgen::build(
+            &dir.path().join("country.toml"),
+            &dir.path().join("out"),
+            bipgen::BuildOptions::default(),
+            &|_| {},
+        );
+        assert!(result.is_err(), "{link}");
+        assert!(!dir.path().join("out").exists(), "{link}: nothing written");
+    }
+}

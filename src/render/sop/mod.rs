@@ -114,9 +114,14 @@ pub fn check_prose(
     let own = crate::pack::load_templates(root_dir)
         .and_then(|templates| Catalogue::from_templates(&templates))
         .unwrap_or_else(|message| {
-            out.push(Diagnostic::error("invalid-sop-text", message).with_help(
-                "each entry is `key = \"sentence\"` under tables named like the built-in catalogue",
-            ));
+            out.push(if message.contains("outside the configuration's folder") {
+                Diagnostic::error("input-outside-folder", message)
+                    .with_help("copy the file into the configuration's folder instead of linking to it")
+            } else {
+                Diagnostic::error("invalid-sop-text", message).with_help(
+                    "each entry is `key = \"sentence\"` under tables named like the built-in catalogue",
+                )
+            });
             Default::default()
         });
     let mut catalogues: std::collections::BTreeMap<String, Catalogue> = config
