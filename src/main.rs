@@ -617,12 +617,48 @@ fn checked_without_errors(path: &Path, what: &str) -> Result<Checked, ExitCode> 
     Ok(checked)
 }
 
+/// Errors that say a translation is missing or unfinished: what `i18n status` reports
+/// and `i18n export` helps to fill.
+const TRANSLATION_CODES: &[&str] = &[
+    "missing-translation",
+    "fallback-translation",
+    "fuzzy-translation",
+    "outdated-translation",
+];
+
+/// Like [`checked_without_errors`], but a configuration whose only errors are missing or
+/// unfinished translations goes on, with a note of how many there are.
+fn checked_but_for_translations(path: &Path) -> Result<Checked, ExitCode> {
+    let checked = bipgen::check(path);
+    let blocking = checked
+        .diagnostics
+        .iter()
+        .any(|d| d.is_error() && !TRANSLATION_CODES.contains(&d.code));
+    if blocking || checked.config.is_none() {
+        return checked_without_errors(path, "fix them first");
+    }
+    let missing = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+    if missing > 0 {
+        eprintln!(
+            "{}: {missing} error(s) about missing or unfinished translations; `bipgen check` lists them",
+            path.display()
+        );
+    }
+    Ok(checked)
+}
+
 fn i18n(command: I18nCommand) -> ExitCode {
     use bipgen::i18n::{po, workflow::Workspace};
     let (I18nCommand::Export { config, .. }
     | I18nCommand::Import { config, .. }
     | I18nCommand::Status { config, .. }) = &command;
-    let checked = match checked_without_errors(config, "fix them first") {
+    // Status and export are how a team finds and fills what is missing: missing or
+    // unfinished translations do not stop them; other errors do.
+    let checked = match &command {
+        I18nCommand::Import { .. } => checked_without_errors(config, "fix them first"),
+        _ => checked_but_for_translations(config),
+    };
+    let checked = match checked {
         Ok(checked) => checked,
         Err(code) => return code,
     };

@@ -547,6 +547,58 @@ fn tags_in_another_case_are_the_same_language() {
     );
 }
 
+/// `i18n status` and `i18n export` are how a team finds and fills what is missing, so a
+/// language that has no texts yet does not stop them, though it stops `build`.
+#[test]
+fn status_and_export_work_while_translations_are_missing() {
+    let (dir, config) = copy_example("chad");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[[languages]]\ntag = \"pt\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Português\"\n");
+    std::fs::write(&config, text).unwrap();
+    assert!(bipgen::check(&config).has_errors(), "pt has no texts yet");
+    let output = bipgen()
+        .args(["i18n", "status", "--format", "json"])
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let status: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let pt = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["language"] == "pt")
+        .expect("pt in the status");
+    assert!(
+        pt["domains"]["forms"]["missing"].as_u64().unwrap() > 1000,
+        "{pt}"
+    );
+    let out = dir.path().join("po");
+    bipgen()
+        .args(["i18n", "export", "--lang", "pt", "--out"])
+        .arg(&out)
+        .arg(&config)
+        .assert()
+        .success();
+    assert!(out.join("pt.po").is_file());
+    // Another kind of error still stops them.
+    let broken = std::fs::read_to_string(&config).unwrap().replacen(
+        "lead_agencies = [\"",
+        "lead_agencies = [\"nobody\", \"",
+        1,
+    );
+    std::fs::write(&config, broken).unwrap();
+    bipgen()
+        .args(["i18n", "status"])
+        .arg(&config)
+        .assert()
+        .failure();
+}
+
 /// A wrong tag is one error, with a suggestion, not hundreds of missing translations.
 #[test]
 fn a_wrong_language_tag_is_reported_once() {
