@@ -5,6 +5,12 @@
 //! record exported from ODK or KoboToolbox has the same shape. A required field that
 //! depends on a condition is required through `if`/`then` when the condition can be said
 //! in JSON Schema; otherwise the condition is kept in `x-required-when` for the consumer.
+//!
+//! Names are for code generators: every `title` is a stable ASCII name made from ids
+//! (`BiaShortRecord`, `RiskLevels`, `FollowUpReviewFollowUpsRow`), never from a label, so
+//! relabelling a field or an option changes no generated type. Each choice list is one
+//! `$defs` entry that its questions `$ref`. The words people read are in `description`
+//! (the label in the default language) and `x-labels` (every language).
 
 use serde_json::{Map, Value, json};
 
@@ -46,6 +52,22 @@ struct Context<'a> {
     pack: &'a Pack,
     form: &'a FormDefinition,
     default_language: &'a str,
+    /// The `$defs` the record's questions refer to, filled as they are met.
+    defs: std::cell::RefCell<std::collections::BTreeMap<String, Value>>,
+}
+
+/// `bia_short` → `BiaShort`: a type name from an id.
+pub fn pascal(id: &str) -> String {
+    id.split(['_', '-'])
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 impl Context<'_> {
@@ -75,6 +97,77 @@ impl Context<'_> {
     fn choices(&self) -> &ChoiceIndex {
         &self.pack.forms.choices
     }
+
+    /// `{ "$ref": "#/$defs/<list>" }`, adding the list's definition once: its options as
+    /// `const`s with their labels.
+    fn list_ref(&self, list: &str) -> Value {
+        let mut defs = self.defs.borrow_mut();
+        if !defs.contains_key(list) {
+            let one_of: Vec<Value> = self
+                .choices()
+                .get(list)
+                .map(|l| {
+                    l.options
+                        .iter()
+                        .map(|o| {
+                            json!({
+                                "const": o.id.as_str(),
+                                "description": self.title(&o.label),
+                                "x-labels": self.labels(&o.label),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            defs.insert(
+                list.to_owned(),
+                json!({ "title": pascal(list), "type": "string", "oneOf": one_of }),
+            );
+        }
+        json!({ "$ref": format!("#/$defs/{list}") })
+    }
+
+    /// `{ "$ref": "#/$defs/signature" }`, adding the signature's definition once.
+    fn signature_ref(&self) -> Value {
+        if self.defs.borrow().contains_key("signature") {
+            return json!({ "$ref": "#/$defs/signature" });
+        }
+        let mut signature = json!({
+                "title": "Signature",
+                "type": "object",
+                "properties": {
+                    "name": { "type": "string", "description": "Name of the person signing" },
+                    "date": { "type": "string", "format": "date", "description": "Date of signing" },
+                    "method": {
+                        "type": "string",
+                        "description": "How the signature was given",
+                        // The XLSForm offers the same list (`signature_method`).
+                        "enum": (self.pack.forms.choices.get("signature_method")
+                            .map(|l| l.options.iter().map(|o| o.id.to_string()).collect::<Vec<_>>())
+                            .unwrap_or_default())
+                    },
+                    "image": { "type": "string", "minLength": 1, "description": "File name of the signature or thumbprint image, as the submission's attachment" }
+                },
+                "required": ["name", "date"],
+                "additionalProperties": false
+        });
+        // The parts as the printed form and the XLSForm name them, in every language.
+        for (part, key) in [
+            ("name", "name"),
+            ("date", "date"),
+            ("method", "signature_method"),
+            ("image", "signature"),
+        ] {
+            if let Some(text) = self.pack.print_strings.get(key)
+                && let Some(Value::Object(property)) =
+                    signature.pointer_mut(&format!("/properties/{part}"))
+            {
+                property.insert("x-labels".into(), self.labels(text));
+            }
+        }
+        self.defs.borrow_mut().insert("signature".into(), signature);
+        json!({ "$ref": "#/$defs/signature" })
+    }
 }
 
 pub fn record_schema(form: &FormDefinition, pack: &Pack) -> Value {
@@ -82,6 +175,7 @@ pub fn record_schema(form: &FormDefinition, pack: &Pack) -> Value {
         pack,
         form,
         default_language: pack.config.default_language.as_str(),
+        defs: Default::default(),
     };
     let sop = &pack.config.sop;
     let mut object = ObjectSchema::default();
@@ -94,14 +188,18 @@ pub fn record_schema(form: &FormDefinition, pack: &Pack) -> Value {
     let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("{RECORD_SCHEMA_BASE}/{}/{}.schema.json", sop.country.as_str().to_ascii_lowercase(), form.id),
-        "title": cx.title(&form.title),
-        "description": cx.title(&form.purpose),
+        "title": format!("{}Record", pascal(form.id.as_str())),
+        "description": format!("{}: {}", cx.title(&form.title), cx.title(&form.purpose)),
         "x-form": form.id.as_str(),
         "x-form-version": form.version.to_string(),
         "x-sop-version": sop.version.to_string(),
         "x-labels": cx.labels(&form.title),
     });
     object.finish(&mut schema);
+    let defs = cx.defs.into_inner();
+    if !defs.is_empty() {
+        schema["$defs"] = Value::Object(defs.into_iter().collect());
+    }
     schema
 }
 
@@ -134,9 +232,9 @@ impl ObjectSchema {
         let id = field.id.to_string();
         let mut property = value_schema(cx, field);
         let annotations = property.as_object_mut().expect("value schemas are objects");
-        annotations.insert("title".into(), cx.title(&field.label).into());
+        annotations.insert("description".into(), cx.title(&field.label).into());
         if let Some(hint) = &field.hint {
-            annotations.insert("description".into(), cx.title(hint).into());
+            annotations.insert("x-hint".into(), cx.title(hint).into());
         }
         annotations.insert("x-labels".into(), cx.labels(&field.label));
         annotations.insert(
@@ -163,7 +261,7 @@ impl ObjectSchema {
                     match expressed {
                         Some(when) => self
                             .conditional
-                            .push(json!({ "if": when, "then": { "required": [id] } })),
+                            .push(json!({ "if": when, "then": present(&id) })),
                         None => {
                             annotations.insert("x-required-when".into(), source.clone().into());
                         }
@@ -190,46 +288,36 @@ impl ObjectSchema {
 
 fn value_schema(cx: &Context<'_>, field: &Field) -> Value {
     let options = |field: &Field| -> Value {
-        let list = field.choices.as_ref().and_then(|id| cx.choices().get(id));
-        let one_of: Vec<Value> = list
-            .map(|l| l.options.iter().map(|o| json!({ "const": o.id.as_str(), "title": cx.title(&o.label), "x-labels": cx.labels(&o.label) })).collect())
-            .unwrap_or_default();
-        json!({ "type": "string", "oneOf": one_of })
+        match field.choices.as_ref() {
+            Some(list) => cx.list_ref(list.as_str()),
+            None => json!({ "type": "string" }),
+        }
     };
     match field.kind {
         FieldType::Text | FieldType::LongText => json!({ "type": "string" }),
         FieldType::Integer => json!({ "type": "integer" }),
         FieldType::Decimal => json!({ "type": "number" }),
         FieldType::Date => json!({ "type": "string", "format": "date" }),
-        FieldType::YesNo => json!({ "type": "string", "enum": ["yes", "no"] }),
+        FieldType::YesNo => cx.list_ref("yes_no"),
         FieldType::SingleChoice => options(field),
         FieldType::MultipleChoice => {
             json!({ "type": "array", "items": options(field), "uniqueItems": true })
         }
-        FieldType::Signature => json!({
-            "type": "object",
-            "x-collected-as": (["_name", "_date", "_method", "_image"].map(|part| format!("{}{part}", field.id))),
-            "properties": {
-                "name": { "type": "string", "title": "Name of the person signing" },
-                "date": { "type": "string", "format": "date" },
-                "method": {
-                    "type": "string",
-                    // The XLSForm offers the same list (`signature_method`).
-                    "enum": (cx.pack.forms.choices.get("signature_method")
-                        .map(|l| l.options.iter().map(|o| o.id.to_string()).collect::<Vec<_>>())
-                        .unwrap_or_default())
-                },
-                "image": { "type": "string", "minLength": 1, "title": "File name of the signature or thumbprint image, as the submission's attachment" }
-            },
-            "required": ["name", "date"],
-            "additionalProperties": false
-        }),
+        FieldType::Signature => {
+            let mut schema = cx.signature_ref();
+            schema["x-collected-as"] = json!(
+                ["_name", "_date", "_method", "_image"].map(|part| format!("{}{part}", field.id))
+            );
+            schema
+        }
         FieldType::Repeat => {
             let mut row = ObjectSchema::default();
             for child in &field.fields {
                 row.add(cx, child, None);
             }
-            let mut items = json!({});
+            let mut items = json!({
+                "title": format!("{}{}Row", pascal(cx.form.id.as_str()), pascal(field.id.as_str())),
+            });
             row.finish(&mut items);
             let mut schema = json!({ "type": "array", "items": items });
             if let Some(rows) = field.rows {
@@ -239,6 +327,12 @@ fn value_schema(cx: &Context<'_>, field: &Field) -> Value {
         }
         FieldType::Note | FieldType::Group => json!({}),
     }
+}
+
+/// "`id` is answered", naming the property beside `required` as Ajv's strict mode
+/// (`strictRequired`) wants.
+fn present(id: &str) -> Value {
+    json!({ "required": [id], "properties": { id: true } })
 }
 
 /// A JSON Schema that holds exactly when the condition holds, for the conditions that
@@ -259,12 +353,12 @@ fn condition_schema(e: &Expr, cx: &Context<'_>) -> Option<Value> {
         }
         ExprKind::Not(inner) => Some(json!({ "not": condition_schema(inner, cx)? })),
         ExprKind::Call(Function::Filled, args) => match &args[0].kind {
-            ExprKind::Field(id) => Some(json!({ "required": [id] })),
+            ExprKind::Field(id) => Some(present(id)),
             _ => None,
         },
         ExprKind::Call(Function::Selected, args) => match (&args[0].kind, &args[1].kind) {
             (ExprKind::Field(id), ExprKind::Str(option)) if multiple(id) => Some(
-                json!({ "required": [id], "properties": { id.clone(): { "contains": { "const": option } } } }),
+                json!({ "required": [id], "properties": { id.clone(): { "type": "array", "contains": { "const": option } } } }),
             ),
             (ExprKind::Field(id), ExprKind::Str(option)) => {
                 Some(json!({ "required": [id], "properties": { id.clone(): { "const": option } } }))
@@ -337,7 +431,7 @@ mod tests {
              {FIELD}id = \"why_not_alone\"\ntype = \"text\"\nlabel = \"Why not?\"\nsensitivity = \"internal\"\nrequired = true\nrelevant = \"seen_alone = 'no'\"\n"
         );
         let schema = schema_with(&fields);
-        let rule = json!({ "if": { "required": ["seen_alone"], "properties": { "seen_alone": { "const": "no" } } }, "then": { "required": ["why_not_alone"] } });
+        let rule = json!({ "if": { "required": ["seen_alone"], "properties": { "seen_alone": { "const": "no" } } }, "then": { "required": ["why_not_alone"], "properties": { "why_not_alone": true } } });
         assert!(
             schema["allOf"].as_array().unwrap().contains(&rule),
             "{}",
@@ -349,10 +443,15 @@ mod tests {
                 .unwrap()
                 .contains(&json!("why_not_alone"))
         );
-        assert_eq!(
-            schema["properties"]["seen_alone"]["enum"],
-            json!(["yes", "no"])
-        );
+        assert_eq!(schema["properties"]["seen_alone"]["$ref"], "#/$defs/yes_no");
+        let answers: Vec<&serde_json::Value> = schema["$defs"]["yes_no"]["oneOf"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| &o["const"])
+            .collect();
+        assert_eq!(answers, [&json!("yes"), &json!("no")]);
+        assert_eq!(schema["$defs"]["yes_no"]["oneOf"][0]["description"], "Yes");
         assert_eq!(
             schema["properties"]["why_not_alone"]["x-relevant"],
             "seen_alone = 'no'"

@@ -177,7 +177,17 @@ fn ajv_command(ajv: &Path, verb: &str) -> Command {
     let mut command = Command::new(ajv);
     command
         .arg(verb)
-        .args(["--spec=draft2020", "-c", "ajv-formats", "-c"])
+        // Strict, as developers compile them: every keyword known, every required
+        // property declared, every keyword with its type.
+        .args([
+            "--spec=draft2020",
+            "--strict=true",
+            "--strict-required=true",
+            "--strict-types=true",
+            "-c",
+            "ajv-formats",
+            "-c",
+        ])
         .arg(
             Path::new("tests/it/ajv-annotations.js")
                 .canonicalize()

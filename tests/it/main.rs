@@ -17,6 +17,7 @@ mod invalid_corpus;
 mod readme;
 mod records_odk;
 mod schema_sync;
+mod schema_types;
 mod sop;
 mod sop_docx;
 mod support;
