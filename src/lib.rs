@@ -382,13 +382,87 @@ pub fn build(
 
 #[derive(Serialize)]
 struct Manifest<'a> {
+    /// Raised when the manifest's shape changes.
+    format_version: u32,
     generator: Generator,
     config: ConfigIdentity<'a>,
+    /// sha256 over every input (see [`inputs_sha256`]): equal exactly when the inputs are.
+    inputs_sha256: String,
+    /// Every file the build read from the country folder.
+    inputs: Vec<InputFile>,
     files: &'a [ManifestFile],
     translations: &'a BTreeMap<String, pack::Completeness>,
     /// Per language and domain (forms, SOP, configuration): translated, fuzzy, missing.
     translation_status: BTreeMap<String, BTreeMap<i18n::catalog::Domain, i18n::workflow::Counts>>,
     warnings: Vec<Value>,
+}
+
+/// One file the build read.
+#[derive(Serialize)]
+struct InputFile {
+    /// `configuration` (the main file and its includes), `translation`, `template` or `logo`.
+    kind: &'static str,
+    /// Inside the configuration's folder.
+    path: String,
+    sha256: String,
+}
+
+/// The manifest's format: 2 added the inputs.
+const MANIFEST_FORMAT: u32 = 2;
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Every input of a build, sorted by kind and path.
+fn inputs(pack: &pack::Pack, checked: &Checked) -> Vec<InputFile> {
+    let mut inputs: Vec<InputFile> = Vec::new();
+    if let Some(source) = &checked.source {
+        for (path, sha256) in &source.inputs {
+            inputs.push(InputFile {
+                kind: "configuration",
+                path: path.clone(),
+                sha256: sha256.clone(),
+            });
+        }
+    }
+    for (path, sha256) in &checked.translations.inputs {
+        inputs.push(InputFile {
+            kind: "translation",
+            path: path.clone(),
+            sha256: sha256.clone(),
+        });
+    }
+    for (name, text) in &pack.templates {
+        inputs.push(InputFile {
+            kind: "template",
+            path: format!("templates/{name}"),
+            sha256: sha256_hex(text.as_bytes()),
+        });
+    }
+    for (path, logo) in pack.config.forms.header.logos.iter().zip(&pack.logos) {
+        inputs.push(InputFile {
+            kind: "logo",
+            path: path.clone(),
+            sha256: sha256_hex(&logo.bytes),
+        });
+    }
+    inputs.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
+    inputs
+}
+
+/// sha256 over the sorted inputs, one line each: `kind`, TAB, `path`, TAB, `sha256`, LF.
+/// Paths hold neither TAB nor LF, so the framing cannot be confused.
+fn inputs_sha256(inputs: &[InputFile]) -> String {
+    let lines: String = inputs
+        .iter()
+        .map(|i| format!("{}\t{}\t{}\n", i.kind, i.path, i.sha256))
+        .collect();
+    sha256_hex(lines.as_bytes())
 }
 
 #[derive(Serialize)]
@@ -416,7 +490,11 @@ fn manifest_bytes(
     config_dir: &Path,
 ) -> Vec<u8> {
     let sop = &pack.config.sop;
+    let inputs = inputs(pack, checked);
     let manifest = Manifest {
+        format_version: MANIFEST_FORMAT,
+        inputs_sha256: inputs_sha256(&inputs),
+        inputs,
         generator: Generator {
             name: "bipgen",
             version: env!("CARGO_PKG_VERSION"),

@@ -102,6 +102,9 @@ pub struct LoadedSource {
     pub root_dir: PathBuf,
     /// sha256 over every file read, in order, as lowercase hex.
     pub sha256: String,
+    /// Each file read (the main file, then the includes), by its path inside the folder,
+    /// with its sha256.
+    pub inputs: Vec<(String, String)>,
     /// Sections the built-in defaults filled (JSON pointers), once defaults are applied.
     pub defaulted: Vec<&'static str>,
 }
@@ -132,6 +135,11 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         }
     };
     hasher.update(text.as_bytes());
+    let main_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut inputs = vec![(main_name, hex(&Sha256::digest(text.as_bytes())))];
     let root_file = sources.add(display.clone(), text);
     let root_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let root_dir = if root_dir.as_os_str().is_empty() {
@@ -199,6 +207,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
             }
         };
         hasher.update(text.as_bytes());
+        inputs.push((include.clone(), hex(&Sha256::digest(text.as_bytes()))));
         let file = sources.add(name, text);
         let Some(included_table) = parse_toml(&sources, file, &mut diagnostics) else {
             continue;
@@ -225,6 +234,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         map,
         root_dir,
         sha256: hex(&hasher.finalize()),
+        inputs,
         defaulted: Vec::new(),
     })
 }

@@ -22,6 +22,8 @@ pub fn file_for(root_dir: &Path, language: &str) -> PathBuf {
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     pub files: BTreeMap<String, PoFile>,
+    /// Every PO file read (`translations/fr.po`), with its sha256, for the manifest.
+    pub inputs: BTreeMap<String, String>,
 }
 
 impl Store {
@@ -128,6 +130,14 @@ pub fn load(root_dir: &Path, sources: &mut Sources) -> (Store, Vec<Diagnostic>) 
                 continue;
             }
         };
+        {
+            use sha2::{Digest, Sha256};
+            let sha: String = Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            store.inputs.insert(name.clone(), sha);
+        }
         match po::parse(&text) {
             Ok(file) => {
                 if !file.header.language.is_empty() && file.header.language != language {

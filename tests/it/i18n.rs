@@ -633,3 +633,100 @@ fn a_wrong_language_tag_is_reported_once() {
         );
     }
 }
+
+/// The manifest names every input with its sha256 and hashes them all: editing one
+/// translation changes that hash and only the outputs in that language; building again
+/// changes nothing.
+#[test]
+fn the_manifest_hashes_every_input_and_a_translation_edit_changes_only_its_language() {
+    let (dir, config) = copy_example("chad");
+    let store = dir.path().join("translations");
+    let mut file = export(&config, "ar", &store);
+    let build = |out: &str| -> serde_json::Value {
+        let out = dir.path().join(out);
+        let (checked, result) =
+            bipgen::build(&config, &out, bipgen::BuildOptions::default(), &|_| {});
+        assert!(result.is_ok(), "{:#?}", checked.diagnostics);
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
+    };
+    let first = build("a");
+    assert_eq!(first["format_version"], 2);
+    let inputs: Vec<(String, String)> = first["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["kind"].as_str().unwrap().to_owned(),
+                i["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    for expected in [
+        ("configuration", "country.toml"),
+        ("configuration", "services.toml"),
+        ("translation", "translations/ar.po"),
+    ] {
+        assert!(
+            inputs.contains(&(expected.0.to_owned(), expected.1.to_owned())),
+            "{expected:?} in {inputs:?}"
+        );
+    }
+    let again = build("b");
+    assert_eq!(
+        first["inputs_sha256"], again["inputs_sha256"],
+        "nothing touched"
+    );
+    assert_eq!(first["files"], again["files"]);
+
+    let key = file
+        .entries
+        .iter()
+        .find(|e| {
+            !e.obsolete
+                && e.context
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with("form.bia_short."))
+        })
+        .and_then(|e| e.context.clone())
+        .expect("a bia_short string");
+    set(&mut file, &key, "نص معدّل للاختبار");
+    std::fs::write(store.join("ar.po"), bipgen::i18n::po::write(&file)).unwrap();
+    let edited = build("c");
+    assert_ne!(first["inputs_sha256"], edited["inputs_sha256"]);
+    let sha = |m: &serde_json::Value| -> std::collections::BTreeMap<String, (String, Vec<String>)> {
+        m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let languages = f["languages"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|l| l.as_str().unwrap().to_owned())
+                    .collect();
+                (
+                    f["path"].as_str().unwrap().to_owned(),
+                    (f["sha256"].as_str().unwrap().to_owned(), languages),
+                )
+            })
+            .collect()
+    };
+    let (before, after) = (sha(&first), sha(&edited));
+    let changed: Vec<&String> = before
+        .keys()
+        .filter(|path| before[*path].0 != after[*path].0)
+        .collect();
+    assert!(!changed.is_empty(), "the edit reached the outputs");
+    for path in &changed {
+        assert!(
+            before[*path].1.iter().any(|l| l == "ar"),
+            "{path} changed but holds no Arabic"
+        );
+    }
+    assert!(
+        changed.iter().any(|p| p.contains("bia_short")),
+        "{changed:?}"
+    );
+}
