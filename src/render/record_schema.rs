@@ -250,6 +250,12 @@ impl ObjectSchema {
         }
         if let Some(constraint) = &field.constraint {
             annotations.insert("x-constraint".into(), constraint.clone().into());
+            // What JSON Schema can say of it becomes keywords; the rest stays in words.
+            if let Ok(parsed) = expr::parse(constraint) {
+                for (keyword, value) in constraint_keywords(&parsed) {
+                    annotations.entry(keyword).or_insert(value);
+                }
+            }
         }
         if field.required {
             match &condition {
@@ -396,6 +402,42 @@ fn condition_schema(e: &Expr, cx: &Context<'_>) -> Option<Value> {
     }
 }
 
+/// The keywords a constraint implies: each part of an `and` that compares the answer
+/// (`.`) with a number (`minimum`, `exclusiveMaximum`…) or equals a text (`const`).
+/// Other parts (dates against today or another field) stay in `x-constraint` only.
+fn constraint_keywords(e: &Expr) -> Vec<(String, Value)> {
+    match &e.kind {
+        ExprKind::Binary(BinaryOp::And, l, r) => {
+            let mut keywords = constraint_keywords(l);
+            keywords.extend(constraint_keywords(r));
+            keywords
+        }
+        ExprKind::Binary(op, l, r) => {
+            let (op, literal) = match (&l.kind, &r.kind) {
+                (ExprKind::Current, literal) => (*op, literal),
+                (literal, ExprKind::Current) => (flip(*op), literal),
+                _ => return Vec::new(),
+            };
+            let keyword = match (op, literal) {
+                (BinaryOp::Ge, ExprKind::Number(_)) => "minimum",
+                (BinaryOp::Gt, ExprKind::Number(_)) => "exclusiveMinimum",
+                (BinaryOp::Le, ExprKind::Number(_)) => "maximum",
+                (BinaryOp::Lt, ExprKind::Number(_)) => "exclusiveMaximum",
+                (BinaryOp::Eq, ExprKind::Number(_) | ExprKind::Str(_)) => "const",
+                _ => return Vec::new(),
+            };
+            let value = match literal {
+                ExprKind::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => json!(*n as i64),
+                ExprKind::Number(n) => json!(n),
+                ExprKind::Str(s) => json!(s),
+                _ => return Vec::new(),
+            };
+            vec![(keyword.to_owned(), value)]
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn flip(op: BinaryOp) -> BinaryOp {
     match op {
         BinaryOp::Lt => BinaryOp::Gt,
@@ -456,6 +498,22 @@ mod tests {
             schema["properties"]["why_not_alone"]["x-relevant"],
             "seen_alone = 'no'"
         );
+    }
+
+    #[test]
+    fn simple_constraints_become_keywords_and_keep_their_expression() {
+        let fields = format!(
+            "{FIELD}id = \"siblings\"\ntype = \"integer\"\nlabel = \"Siblings\"\nsensitivity = \"internal\"\nconstraint = \". >= 0 and . < 18\"\n\
+             {FIELD}id = \"seen_on\"\ntype = \"date\"\nlabel = \"Seen on\"\nsensitivity = \"internal\"\nconstraint = \". <= today()\"\n"
+        );
+        let schema = schema_with(&fields);
+        let siblings = &schema["properties"]["siblings"];
+        assert_eq!(siblings["minimum"], 0);
+        assert_eq!(siblings["exclusiveMaximum"], 18);
+        assert_eq!(siblings["x-constraint"], ". >= 0 and . < 18");
+        let seen = &schema["properties"]["seen_on"];
+        assert_eq!(seen["x-constraint"], ". <= today()");
+        assert!(seen.get("maximum").is_none(), "today moves: no fixed bound");
     }
 
     #[test]
