@@ -410,14 +410,6 @@ struct InputFile {
 /// The manifest's format: 2 added the inputs.
 const MANIFEST_FORMAT: u32 = 2;
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Every input of a build, sorted by kind and path.
 fn inputs(pack: &pack::Pack, checked: &Checked) -> Vec<InputFile> {
     let mut inputs: Vec<InputFile> = Vec::new();
@@ -441,14 +433,14 @@ fn inputs(pack: &pack::Pack, checked: &Checked) -> Vec<InputFile> {
         inputs.push(InputFile {
             kind: "template",
             path: format!("templates/{name}"),
-            sha256: sha256_hex(text.as_bytes()),
+            sha256: output::sha256_hex(text.as_bytes()),
         });
     }
     for (path, logo) in pack.config.forms.header.logos.iter().zip(&pack.logos) {
         inputs.push(InputFile {
             kind: "logo",
             path: path.clone(),
-            sha256: sha256_hex(&logo.bytes),
+            sha256: output::sha256_hex(&logo.bytes),
         });
     }
     inputs.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
@@ -462,7 +454,7 @@ fn inputs_sha256(inputs: &[InputFile]) -> String {
         .iter()
         .map(|i| format!("{}\t{}\t{}\n", i.kind, i.path, i.sha256))
         .collect();
-    sha256_hex(lines.as_bytes())
+    output::sha256_hex(lines.as_bytes())
 }
 
 #[derive(Serialize)]

@@ -139,7 +139,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut inputs = vec![(main_name, hex(&Sha256::digest(text.as_bytes())))];
+    let mut inputs = vec![(main_name, crate::output::sha256_hex(text.as_bytes()))];
     let root_file = sources.add(display.clone(), text);
     let root_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let root_dir = if root_dir.as_os_str().is_empty() {
@@ -207,7 +207,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
             }
         };
         hasher.update(text.as_bytes());
-        inputs.push((include.clone(), hex(&Sha256::digest(text.as_bytes()))));
+        inputs.push((include.clone(), crate::output::sha256_hex(text.as_bytes())));
         let file = sources.add(name, text);
         let Some(included_table) = parse_toml(&sources, file, &mut diagnostics) else {
             continue;

@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::pack::Pack;
 
@@ -67,17 +66,15 @@ pub fn view(pack: &Pack) -> Value {
         .logos
         .iter()
         .zip(&pack.logos)
-        .map(|(path, logo)| (path.clone(), Value::String(sha256(&logo.bytes))))
+        .map(|(path, logo)| {
+            (
+                path.clone(),
+                Value::String(crate::output::sha256_hex(&logo.bytes)),
+            )
+        })
         .collect();
     root.insert("logos".into(), Value::Object(logos));
     Value::Object(root)
-}
-
-fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The key of a pathway, which has no id: its concern and its areas, sorted.

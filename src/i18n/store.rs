@@ -130,14 +130,9 @@ pub fn load(root_dir: &Path, sources: &mut Sources) -> (Store, Vec<Diagnostic>) 
                 continue;
             }
         };
-        {
-            use sha2::{Digest, Sha256};
-            let sha: String = Sha256::digest(text.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            store.inputs.insert(name.clone(), sha);
-        }
+        store
+            .inputs
+            .insert(name.clone(), crate::output::sha256_hex(text.as_bytes()));
         match po::parse(&text) {
             Ok(file) => {
                 if !file.header.language.is_empty() && file.header.language != language {
