@@ -463,3 +463,41 @@ fn a_key_that_is_not_base64_is_a_located_error_and_no_key_warns() {
         "{unencrypted:#?}"
     );
 }
+
+/// `config/resolved.json` holds a configuration in its own right: no `null`, no
+/// `include`, the forms built as `forms.selected`, and valid against the published
+/// configuration schema.
+#[test]
+fn the_resolved_configuration_validates_against_the_configuration_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string("schemas/country-config.schema.json").unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("compiles");
+    for example in examples() {
+        let built = build(&example);
+        let resolved: Value = serde_json::from_str(
+            &std::fs::read_to_string(built.join("config/resolved.json")).unwrap(),
+        )
+        .unwrap();
+        let config = &resolved["config"];
+        let errors: Vec<String> = validator
+            .iter_errors(config)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .take(10)
+            .collect();
+        assert!(errors.is_empty(), "{example}: {errors:#?}");
+        assert!(config.get("include").is_none(), "{example}");
+        let text = serde_json::to_string(config).unwrap();
+        assert!(
+            !text.contains(":null"),
+            "{example}: a null in the resolved configuration"
+        );
+        let definitions = files(&built.join("definitions"), ".json").len();
+        assert_eq!(
+            config["forms"]["selected"].as_array().map(Vec::len),
+            Some(definitions),
+            "{example}: the forms built"
+        );
+    }
+}
