@@ -215,6 +215,11 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
             }
             continue;
         }
+        if let Some(excerpt) = long_line_excerpt(diagnostic, sources) {
+            use std::io::Write;
+            let _ = write!(buffer, "{excerpt}");
+            continue;
+        }
         let severity = match diagnostic.severity {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
@@ -239,6 +244,58 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) 
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// Lines longer than this are cut around the diagnostic's column.
+const LONG_LINE: usize = 160;
+/// Characters shown on each side of the column on a cut line.
+const AROUND: usize = 60;
+
+/// A diagnostic on a very long line (a minified include, a generated condition), laid out
+/// as the usual excerpt but with the line cut around its column, so the terminal shows
+/// the place and not a screenful of text. `None` for ordinary lines.
+fn long_line_excerpt(diagnostic: &Diagnostic, sources: &Sources) -> Option<String> {
+    let loc = diagnostic.location.as_ref()?;
+    let text = sources.text(loc.file);
+    let start = clamp_to_char_boundary(text, loc.span.start);
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line = &text[line_start..line_end];
+    if line.chars().count() <= LONG_LINE {
+        return None;
+    }
+    let (number, column) = sources.line_column(loc.file, start);
+    let chars: Vec<char> = line.chars().collect();
+    let at = column - 1;
+    let from = at.saturating_sub(AROUND);
+    let to = (at + AROUND).min(chars.len());
+    let marked = text[start..clamp_to_char_boundary(text, loc.span.end.max(start))]
+        .chars()
+        .take_while(|c| *c != '\n')
+        .count()
+        .clamp(1, to - at.min(to));
+    let shown: String = chars[from..to].iter().collect();
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let gutter = " ".repeat(number.to_string().len());
+    let severity = if diagnostic.is_error() {
+        "error"
+    } else {
+        "warning"
+    };
+    let mut out = format!(
+        "{severity}[{}]: {}\n{gutter} ┌─ {}:{number}:{column}\n{gutter} │\n{number} │ {lead}{shown}{tail}\n{gutter} │ {}{}\n{gutter} │\n",
+        diagnostic.code,
+        diagnostic.message,
+        sources.name(loc.file),
+        " ".repeat(lead.chars().count() + at - from),
+        "^".repeat(marked),
+    );
+    if let Some(help) = &diagnostic.help {
+        out.push_str(&format!("{gutter} = help: {help}\n"));
+    }
+    out.push('\n');
+    Some(out)
 }
 
 /// Renders diagnostics as a JSON array.
@@ -336,5 +393,29 @@ mod tests {
         // A few of one kind are all shown.
         let out = render_human(&all[..5], &sources, false);
         assert_eq!(out.matches("error[missing-translation]").count(), 5);
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        let mut sources = Sources::default();
+        let line = format!(
+            "relevant = \"{}x{}\"\n",
+            "(".repeat(5_000),
+            ")".repeat(5_000)
+        );
+        let id = sources.add("country.toml", &format!("a = 1\n{line}"));
+        let at = 6 + line.find('x').unwrap();
+        let d = Diagnostic::error("invalid-expression", "too deep").at(Some(Location {
+            file: id,
+            span: at..at + 1,
+        }));
+        let out = render_human(&[d], &sources, false);
+        assert!(out.contains("country.toml:2:5013"), "{out}");
+        assert!(out.lines().all(|l| l.chars().count() < 200), "{out}");
+        let excerpt = out.lines().find(|l| l.starts_with("2 │")).unwrap();
+        let caret = out.lines().find(|l| l.contains('^')).unwrap();
+        // The caret stands under the `x`.
+        let x = excerpt.chars().position(|c| c == 'x').unwrap();
+        assert_eq!(caret.chars().position(|c| c == '^'), Some(x), "{out}");
     }
 }
