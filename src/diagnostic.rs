@@ -403,7 +403,7 @@ mod tests {
             "(".repeat(5_000),
             ")".repeat(5_000)
         );
-        let id = sources.add("country.toml", &format!("a = 1\n{line}"));
+        let id = sources.add("country.toml", format!("a = 1\n{line}"));
         let at = 6 + line.find('x').unwrap();
         let d = Diagnostic::error("invalid-expression", "too deep").at(Some(Location {
             file: id,
