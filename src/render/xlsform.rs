@@ -98,7 +98,7 @@ impl Sheet<'_> {
     /// `<id>_method`, `<id>_image`).
     fn signature(&mut self, field: &Field) {
         let id = field.id.as_str();
-        let word = |key: &str| crate::render::form_pdf::PRINT_STRINGS.get(key).cloned();
+        let word = |key: &str| self.pack.print_strings.get(key).cloned();
         self.rows.push(Row {
             kind: "begin_group".into(),
             name: id.to_owned(),
@@ -203,7 +203,7 @@ impl Sheet<'_> {
     /// A form that follows the case: the caseworker picks the case from the list (shown
     /// by its label, the case id and the child's name), and the case id is read from it.
     fn pick_case(&mut self, field: &Field) {
-        let word = |key: &str| crate::render::form_pdf::PRINT_STRINGS.get(key).cloned();
+        let word = |key: &str| self.pack.print_strings.get(key).cloned();
         self.rows.push(Row {
             kind: format!("select_one_from_file {}.csv", case_list::LIST),
             name: case_list::ENTITY_FIELD.into(),
@@ -384,7 +384,6 @@ impl Sheet<'_> {
             self.container(FieldType::Group, header, &section.fields, false);
         }
         self.case_values();
-        let _ = self.pack;
         self.rows
     }
 }
