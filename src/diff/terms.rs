@@ -19,8 +19,8 @@ struct Differ<'a> {
     claims: Vec<String>,
 }
 
-/// The differences between `old` and `new` that the SOP has terms for, in SOP order.
-/// Also returns the paths the changes speak for besides their own.
+/// The differences between `old` and `new` that the SOP has terms for, in SOP order,
+/// with every path those changes speak for.
 pub fn diff(old: &Pack, new: &Pack) -> (Vec<Change>, Vec<String>) {
     let mut d = Differ {
         old,
