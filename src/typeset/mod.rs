@@ -24,6 +24,29 @@ pub use fonts::{FONTS, covers, covers_any, fonts_for_script};
 
 use crate::config::Date;
 
+/// Stack of each typesetting thread. Typst lays out nested content recursively, and a
+/// long SOP, or two builds in one process, can need more than the 2 MiB a new thread
+/// gets by default. The memory is reserved, not used.
+const STACK: usize = 64 * 1024 * 1024;
+
+/// The threads every Typst layout and export runs on, each with [`STACK`].
+static POOL: LazyLock<Option<rayon::ThreadPool>> = LazyLock::new(|| {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK)
+        .thread_name(|i| format!("typeset-{i}"))
+        .build()
+        .ok()
+});
+
+/// Runs `work` (and the parallel iterators inside it, Typst's own included) on the
+/// typesetting threads; on the caller's thread if they could not be started.
+pub fn in_pool<R: Send>(work: impl FnOnce() -> R + Send) -> R {
+    match POOL.as_ref() {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
+}
+
 /// One document to compile: a main Typst source and the files it may read.
 pub struct Document {
     pub main: String,

@@ -78,32 +78,34 @@ impl Renderer for FormPdfs {
         // Lay out each book once and export it and its forms, on every core: a book's
         // exports start as soon as its layout is done, while other books are still being
         // laid out. Each step is independent and its output deterministic.
-        let per_book: Vec<Vec<Output>> = books
-            .par_iter()
-            .map(|book| {
-                let laid =
-                    lay_out(pack, book).map_err(|m| self.error(book_path(pack, book, None), m))?;
-                let whole = book.cover.then_some(None);
-                let parts = (0..pack.forms.forms.len()).map(Some);
-                let exports: Vec<Export> = whole
-                    .into_iter()
-                    .chain(parts)
-                    .map(|form| Export {
-                        book,
-                        laid: &laid,
-                        form,
-                    })
-                    .collect();
-                exports
-                    .par_iter()
-                    .map(|export| {
-                        let path = book_path(pack, export.book, export.form);
-                        export_pdf(pack, export, &path).map_err(|m| self.error(path, m))
-                    })
-                    .collect()
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(per_book.into_iter().flatten().collect())
+        let per_book: Result<Vec<Vec<Output>>, RenderError> = crate::typeset::in_pool(|| {
+            books
+                .par_iter()
+                .map(|book| {
+                    let laid = lay_out(pack, book)
+                        .map_err(|m| self.error(book_path(pack, book, None), m))?;
+                    let whole = book.cover.then_some(None);
+                    let parts = (0..pack.forms.forms.len()).map(Some);
+                    let exports: Vec<Export> = whole
+                        .into_iter()
+                        .chain(parts)
+                        .map(|form| Export {
+                            book,
+                            laid: &laid,
+                            form,
+                        })
+                        .collect();
+                    exports
+                        .par_iter()
+                        .map(|export| {
+                            let path = book_path(pack, export.book, export.form);
+                            export_pdf(pack, export, &path).map_err(|m| self.error(path, m))
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        Ok(per_book?.into_iter().flatten().collect())
     }
 }
 

@@ -35,22 +35,12 @@ impl Renderer for Sop {
 
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         let tera = engine::load(&pack.templates).map_err(error)?;
-        // One thread per language: the PDF layout dominates and languages are independent.
-        let results: Vec<Result<Vec<Output>, String>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = pack
-                .languages()
-                .iter()
-                .map(|language| {
-                    let tera = &tera;
-                    scope.spawn(move || write_markdown(pack, tera, language)?.outputs(pack))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("a renderer thread panicked".into()))
-                })
+        // Languages in parallel: the PDF layout dominates and languages are independent.
+        let results: Vec<Result<Vec<Output>, String>> = crate::typeset::in_pool(|| {
+            use rayon::prelude::*;
+            pack.languages()
+                .par_iter()
+                .map(|language| write_markdown(pack, &tera, language)?.outputs(pack))
                 .collect()
         });
         let mut outputs = Vec::new();
