@@ -128,10 +128,10 @@ pub fn starter_config(
     languages: &[String],
     today: Date,
 ) -> Result<String, InitError> {
-    if !crate::validate::rules::is_country(country) {
+    if !crate::library::codes::is_country(country) {
         return Err(InitError::UnknownCountry {
             code: country.to_owned(),
-            nearest: crate::validate::rules::nearest_country(country),
+            nearest: crate::library::codes::nearest_country(country),
         });
     }
     let languages: Vec<&str> = languages

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 pub mod init;
 pub mod library;
+pub mod model;
 pub mod output;
 pub mod pack;
 pub mod records;
@@ -56,14 +57,11 @@ impl Checked {
     /// configuration could not be read; an error only for a defect of bipgen.
     pub fn resolve(&self, config_file: &str) -> Option<Result<pack::Pack, String>> {
         let (source, forms) = (self.source.as_ref()?, self.forms.clone()?);
-        let logos = match pack::load_logos(self.config.as_ref()?, &source.root_dir) {
+        let logos = match pack::logos(self.config.as_ref()?, &source.assets) {
             Ok(logos) => logos,
             Err(message) => return Some(Err(message)),
         };
-        let templates = match pack::load_templates(&source.root_dir) {
-            Ok(templates) => templates,
-            Err(message) => return Some(Err(message)),
-        };
+        let templates = library::sop::overrides(&source.assets);
         Some(pack::resolve(
             &source.document,
             forms,
@@ -161,7 +159,7 @@ pub fn check(path: &Path) -> Checked {
     loaded.defaulted = defaulted.clone();
     // Translations delivered as PO files join the texts before anything reads them.
     let (translations, translation_diagnostics) =
-        i18n::store::load(&loaded.root_dir, &mut loaded.sources);
+        i18n::store::load(&loaded.assets, &mut loaded.sources);
     diagnostics.extend(translation_diagnostics);
     let overlay = translations.overlay();
     let default_language = loaded.document["default_language"]
@@ -203,9 +201,10 @@ pub fn check(path: &Path) -> Checked {
         &forms,
         &loaded.map,
     ));
-    diagnostics.extend(render::form_versions::check(
+    diagnostics.extend(validate::form_versions::check(
         &config,
         &loaded.root_dir,
+        loaded.assets.form_versions.as_ref(),
         &loaded.map,
     ));
     diagnostics.extend(validate::printing::check_glyphs(
@@ -219,10 +218,10 @@ pub fn check(path: &Path) -> Checked {
         &loaded.map,
         &overlay.print_strings(),
     ));
-    diagnostics.extend(render::sop::check_prose(
+    diagnostics.extend(validate::prose::check(
         &config,
         &overlay,
-        &loaded.root_dir,
+        &loaded.assets,
         &loaded.map,
     ));
     diagnostics.extend(validate::rules::check_rules(
@@ -230,7 +229,7 @@ pub fn check(path: &Path) -> Checked {
         &loaded.document,
         &loaded.map,
         &defaulted,
-        &loaded.root_dir,
+        &loaded.assets,
     ));
     diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.file, l.span.start)));
     Checked {
@@ -339,7 +338,9 @@ pub fn build(
 
     // Each XLSForm's version, from what the forms looked like at the last build.
     let config_dir = config_path.parent().unwrap_or(Path::new(""));
-    let record = match render::form_versions::load(config_dir) {
+    let assets = checked.source.as_ref().map(|s| &s.assets);
+    let recorded = assets.and_then(|a| a.form_versions.as_ref());
+    let record = match render::form_versions::load(config_dir, recorded) {
         Ok(record) => record,
         Err(e) => return (checked, Err(BuildError::FormVersions(e))),
     };
@@ -400,7 +401,8 @@ struct Manifest<'a> {
 /// One file the build read.
 #[derive(Serialize)]
 struct InputFile {
-    /// `configuration` (the main file and its includes), `translation`, `template` or `logo`.
+    /// `configuration` (the main file and its includes), `translation`, `template`, `logo`
+    /// or `form-versions`.
     kind: &'static str,
     /// Inside the configuration's folder.
     path: String,
@@ -410,37 +412,25 @@ struct InputFile {
 /// The manifest's format: 2 added the inputs.
 const MANIFEST_FORMAT: u32 = 2;
 
-/// Every input of a build, sorted by kind and path.
-fn inputs(pack: &pack::Pack, checked: &Checked) -> Vec<InputFile> {
-    let mut inputs: Vec<InputFile> = Vec::new();
-    if let Some(source) = &checked.source {
-        for (path, sha256) in &source.inputs {
-            inputs.push(InputFile {
-                kind: "configuration",
-                path: path.clone(),
-                sha256: sha256.clone(),
-            });
-        }
-    }
-    for (path, sha256) in &checked.translations.inputs {
-        inputs.push(InputFile {
-            kind: "translation",
+/// Every input of a build, as load read it, sorted by kind and path.
+fn inputs(checked: &Checked) -> Vec<InputFile> {
+    let Some(source) = &checked.source else {
+        return Vec::new();
+    };
+    let mut inputs: Vec<InputFile> = source
+        .inputs
+        .iter()
+        .map(|(path, sha256)| InputFile {
+            kind: "configuration",
             path: path.clone(),
             sha256: sha256.clone(),
-        });
-    }
-    for (name, text) in &pack.templates {
+        })
+        .collect();
+    for (kind, file) in source.assets.files() {
         inputs.push(InputFile {
-            kind: "template",
-            path: format!("templates/{name}"),
-            sha256: output::sha256_hex(text.as_bytes()),
-        });
-    }
-    for (path, logo) in pack.config.forms.header.logos.iter().zip(&pack.logos) {
-        inputs.push(InputFile {
-            kind: "logo",
-            path: path.clone(),
-            sha256: output::sha256_hex(&logo.bytes),
+            kind,
+            path: file.path.clone(),
+            sha256: file.sha256.clone(),
         });
     }
     inputs.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
@@ -482,7 +472,7 @@ fn manifest_bytes(
     config_dir: &Path,
 ) -> Vec<u8> {
     let sop = &pack.config.sop;
-    let inputs = inputs(pack, checked);
+    let inputs = inputs(checked);
     let manifest = Manifest {
         format_version: MANIFEST_FORMAT,
         inputs_sha256: inputs_sha256(&inputs),

@@ -617,24 +617,12 @@ fn checked_without_errors(path: &Path, what: &str) -> Result<Checked, ExitCode> 
     Ok(checked)
 }
 
-/// Errors that say a translation is missing or unfinished: what `i18n status` reports
-/// and `i18n export` helps to fill.
-const TRANSLATION_CODES: &[&str] = &[
-    "missing-translation",
-    "fallback-translation",
-    "fuzzy-translation",
-    "outdated-translation",
-];
-
 /// Like [`checked_without_errors`], but a configuration whose only errors are missing or
 /// unfinished translations goes on, with a note of how many there are.
 fn checked_but_for_translations(path: &Path) -> Result<Checked, ExitCode> {
     let checked = bipgen::check(path);
-    let blocking = checked
-        .diagnostics
-        .iter()
-        .any(|d| d.is_error() && !TRANSLATION_CODES.contains(&d.code));
-    if blocking || checked.config.is_none() {
+    let only_translations = bipgen::i18n::commands::only_translation_errors(&checked.diagnostics);
+    if !only_translations || checked.config.is_none() {
         return checked_without_errors(path, "fix them first");
     }
     let missing = checked.diagnostics.iter().filter(|d| d.is_error()).count();
@@ -648,7 +636,7 @@ fn checked_but_for_translations(path: &Path) -> Result<Checked, ExitCode> {
 }
 
 fn i18n(command: I18nCommand) -> ExitCode {
-    use bipgen::i18n::{po, workflow::Workspace};
+    use bipgen::i18n::{commands, workflow::Workspace};
     let (I18nCommand::Export { config, .. }
     | I18nCommand::Import { config, .. }
     | I18nCommand::Status { config, .. }) = &command;
@@ -685,61 +673,22 @@ fn i18n(command: I18nCommand) -> ExitCode {
     };
     match command {
         I18nCommand::Export { languages, out, .. } => {
-            if let Err(e) = std::fs::create_dir_all(&out) {
-                eprintln!("error: cannot create {}: {e}", out.display());
-                return ExitCode::from(EXIT_USAGE);
-            }
-            for language in &languages {
-                if language.parse::<bipgen::config::LanguageTag>().is_err() {
-                    eprintln!(
-                        "error: `{language}` is not a BCP 47 language tag (e.g. am, ti, so, fa-AF)"
-                    );
-                    return ExitCode::from(EXIT_USAGE);
-                }
-                let path = out.join(format!("{language}.po"));
-                let previous = match std::fs::read_to_string(&path) {
-                    Ok(text) => match po::parse(&text) {
-                        Ok(file) => Some(file),
-                        Err(e) => {
-                            eprintln!(
-                                "error: {}:{e}; fix or move it before exporting over it",
-                                path.display()
-                            );
-                            return ExitCode::from(EXIT_INVALID);
-                        }
-                    },
-                    Err(_) => None,
-                };
-                let file = workspace.export(language, previous.as_ref());
-                let status = workspace.status(language);
-                if let Err(e) = std::fs::write(&path, po::write(&file)) {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    return ExitCode::from(EXIT_USAGE);
-                }
-                let translated = file
-                    .entries
-                    .iter()
-                    .filter(|e| !e.obsolete && !e.fuzzy && !e.translation.is_empty())
-                    .count();
-                let fuzzy = file
-                    .entries
-                    .iter()
-                    .filter(|e| !e.obsolete && e.fuzzy)
-                    .count();
-                let obsolete = file.entries.iter().filter(|e| e.obsolete).count();
-                let total: usize = status.domains.values().map(|c| c.total).sum();
-                println!(
-                    "{}: {total} strings, {translated} translated, {fuzzy} fuzzy, {} to translate{}",
-                    path.display(),
-                    total - translated - fuzzy,
-                    if obsolete > 0 {
-                        format!(", {obsolete} obsolete kept")
-                    } else {
-                        String::new()
+            match commands::export(&workspace, &languages, &out) {
+                Ok(written) => {
+                    for file in written {
+                        println!("{file}");
                     }
-                );
+                    ExitCode::SUCCESS
+                }
+                Err(failure) => {
+                    eprintln!("error: {}", failure.message);
+                    ExitCode::from(if failure.invalid {
+                        EXIT_INVALID
+                    } else {
+                        EXIT_USAGE
+                    })
+                }
             }
-            ExitCode::SUCCESS
         }
         I18nCommand::Import { files, report, .. } => {
             let mut sources = checked.sources.clone();
@@ -787,65 +736,10 @@ fn i18n(command: I18nCommand) -> ExitCode {
             format,
             ..
         } => {
-            let languages = if languages.is_empty() {
-                workspace
-                    .pack
-                    .languages()
-                    .iter()
-                    .map(|l| l.tag.to_string())
-                    .collect()
-            } else {
-                languages
-            };
-            let statuses: Vec<(String, bipgen::i18n::workflow::LanguageStatus)> = languages
-                .iter()
-                .map(|l| (l.clone(), workspace.status(l)))
-                .collect();
+            let statuses = commands::statuses(&workspace, &languages);
             match format {
-                Format::Json => {
-                    let value: serde_json::Value = statuses
-                        .iter()
-                        .map(|(l, s)| {
-                            let mut v = serde_json::json!({ "language": l, "domains": s.domains });
-                            if missing {
-                                v["missing"] = serde_json::json!(s.missing_keys);
-                                v["fuzzy"] = serde_json::json!(s.fuzzy_keys);
-                            }
-                            v
-                        })
-                        .collect();
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&value).unwrap_or_default()
-                    );
-                }
-                Format::Human => {
-                    println!(
-                        "{:<10} {:<8} {:>6} {:>11} {:>6} {:>8}",
-                        "language", "domain", "total", "translated", "fuzzy", "missing"
-                    );
-                    for (language, status) in &statuses {
-                        for (domain, c) in &status.domains {
-                            println!(
-                                "{:<10} {:<8} {:>6} {:>11} {:>6} {:>8}",
-                                language,
-                                domain.name(),
-                                c.total,
-                                c.translated,
-                                c.fuzzy,
-                                c.missing
-                            );
-                        }
-                        if missing {
-                            for key in &status.fuzzy_keys {
-                                println!("  fuzzy    {key}");
-                            }
-                            for key in &status.missing_keys {
-                                println!("  missing  {key}");
-                            }
-                        }
-                    }
-                }
+                Format::Json => println!("{}", commands::status_json(&statuses, missing)),
+                Format::Human => print!("{}", commands::status_table(&statuses, missing)),
             }
             ExitCode::SUCCESS
         }

@@ -7,7 +7,6 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::render::{Output, OutputKind};
 
@@ -121,12 +120,7 @@ pub fn manifest_entry(output: &Output) -> ManifestFile {
     }
 }
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::model::sha256_hex;
 
 /// Options of [`write_atomically`].
 #[derive(Debug, Clone, Copy, Default)]

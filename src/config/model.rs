@@ -10,7 +10,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::primitives::{
-    CountryCode, Date, Duration, Id, LanguageTag, ProgresCode, ScriptCode, Text, Version,
+    CountryCode, Date, Duration, Id, LanguageTag, ProgresCode, ScriptCode, Sensitivity, Text,
+    Version,
 };
 
 /// A bipgen country configuration: one file (plus the files it includes) describing a
@@ -998,17 +999,6 @@ pub struct AccessRule {
     pub roles: Vec<Id>,
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Sensitivity {
-    Public,
-    Internal,
-    Confidential,
-    HighlyConfidential,
-}
-
 /// Cross-border case management.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -1242,7 +1232,7 @@ pub struct FormHeader {
 #[serde(deny_unknown_fields)]
 pub struct ListTailoring {
     /// Options added after the library's (or, with `replace = true`, instead of them).
-    pub options: Vec<crate::forms::model::ChoiceOption>,
+    pub options: Vec<crate::model::form::ChoiceOption>,
     /// Replace the library's options rather than extend them.
     #[serde(default)]
     pub replace: bool,
@@ -1303,7 +1293,7 @@ pub struct AddedFields {
     #[serde(default)]
     pub after: Option<Id>,
     /// The fields, written like the library's (see forms/README.md).
-    pub fields: Vec<crate::forms::model::Field>,
+    pub fields: Vec<crate::model::form::Field>,
 }
 
 /// Sections added to a built-in form.
@@ -1314,7 +1304,7 @@ pub struct AddedSections {
     /// the signatures).
     #[serde(default)]
     pub after: Option<Id>,
-    pub sections: Vec<crate::forms::model::Section>,
+    pub sections: Vec<crate::model::form::Section>,
 }
 
 /// A key performance indicator.

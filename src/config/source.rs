@@ -107,6 +107,8 @@ pub struct LoadedSource {
     pub inputs: Vec<(String, String)>,
     /// Sections the built-in defaults filled (JSON pointers), once defaults are applied.
     pub defaulted: Vec<&'static str>,
+    /// The folder's other inputs (translations, templates, logos, form versions).
+    pub assets: super::assets::Assets,
 }
 
 /// Why loading stopped.
@@ -139,7 +141,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut inputs = vec![(main_name, crate::output::sha256_hex(text.as_bytes()))];
+    let mut inputs = vec![(main_name, crate::model::sha256_hex(text.as_bytes()))];
     let root_file = sources.add(display.clone(), text);
     let root_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let root_dir = if root_dir.as_os_str().is_empty() {
@@ -207,7 +209,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
             }
         };
         hasher.update(text.as_bytes());
-        inputs.push((include.clone(), crate::output::sha256_hex(text.as_bytes())));
+        inputs.push((include.clone(), crate::model::sha256_hex(text.as_bytes())));
         let file = sources.add(name, text);
         let Some(included_table) = parse_toml(&sources, file, &mut diagnostics) else {
             continue;
@@ -228,6 +230,15 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
             io: false,
         });
     }
+    let logos: Vec<String> = document
+        .get("forms")
+        .and_then(|f| f.pointer("/header/logos"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l.as_str().map(str::to_owned))
+        .collect();
+    let assets = super::assets::Assets::load(&root_dir, &logos);
     Ok(LoadedSource {
         sources,
         document: Value::Object(document),
@@ -236,6 +247,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         sha256: hex(&hasher.finalize()),
         inputs,
         defaulted: Vec::new(),
+        assets,
     })
 }
 

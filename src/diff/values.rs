@@ -69,7 +69,7 @@ pub fn view(pack: &Pack) -> Value {
         .map(|(path, logo)| {
             (
                 path.clone(),
-                Value::String(crate::output::sha256_hex(&logo.bytes)),
+                Value::String(crate::model::sha256_hex(&logo.bytes)),
             )
         })
         .collect();

@@ -4,7 +4,7 @@
 pub mod case_list;
 pub mod expr;
 pub mod library;
-pub mod model;
+pub use crate::model::form as model;
 pub mod outline;
 pub mod resolve;
 pub mod shared;

@@ -2,6 +2,9 @@
 //! gettext PO files for translators and read back from the country folder.
 
 pub mod catalog;
+pub mod commands;
+pub mod keys;
+pub mod overlay;
 pub mod po;
 pub mod store;
 pub mod tags;

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::catalog::{Overlay, Translated};
+use super::overlay::{Overlay, Translated};
 use super::po::{self, PoFile};
+use crate::config::assets::{Assets, Unread};
 use crate::diagnostic::{Diagnostic, Location, Sources};
 
 /// The folder of a country's translations.
@@ -22,8 +23,6 @@ pub fn file_for(root_dir: &Path, language: &str) -> PathBuf {
 #[derive(Debug, Clone, Default)]
 pub struct Store {
     pub files: BTreeMap<String, PoFile>,
-    /// Every PO file read (`translations/fr.po`), with its sha256, for the manifest.
-    pub inputs: BTreeMap<String, String>,
 }
 
 impl Store {
@@ -86,59 +85,57 @@ pub fn located(
     }))
 }
 
-/// Reads `translations/*.po`. Unreadable or malformed files are reported, not skipped
-/// silently, and contribute nothing.
-pub fn load(root_dir: &Path, sources: &mut Sources) -> (Store, Vec<Diagnostic>) {
+/// Parses the folder's `translations/*.po`, as load read them. Unreadable or malformed
+/// files are reported, not skipped silently, and contribute nothing.
+pub fn load(assets: &Assets, sources: &mut Sources) -> (Store, Vec<Diagnostic>) {
     let mut store = Store::default();
     let mut diagnostics = Vec::new();
-    let paths = match crate::config::source::files_with_extension(&folder(root_dir), "po") {
-        Ok(paths) => paths,
-        Err(e) => {
+    for (folder, why) in &assets.unlisted {
+        if folder == crate::config::assets::TRANSLATIONS {
             diagnostics.push(Diagnostic::error(
                 "unreadable-translation",
-                format!("cannot read translations/: {e}"),
+                format!("cannot read {folder}/: {why}"),
             ));
-            return (store, diagnostics);
         }
-    };
-    for path in paths {
-        let name = format!(
-            "translations/{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
-        let language = path
+    }
+    for (name, read) in &assets.translations {
+        let language = Path::new(name)
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        // Like includes, translation files stay inside the folder.
-        if let Err(why) = crate::config::source::resolve_inside(root_dir, &name) {
-            diagnostics.push(
-                Diagnostic::error("input-outside-folder", format!("{name}: {why}")).with_help(
-                    "copy the file into the configuration's folder instead of linking to it",
-                ),
-            );
-            continue;
-        }
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) => {
+        let text = match read
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|file| file.text().map_err(Unread::Io))
+        {
+            Ok(text) => text.to_owned(),
+            // Like includes, translation files stay inside the folder.
+            Err(Unread::Outside(why)) => {
                 diagnostics.push(
-                    Diagnostic::error("unreadable-translation", format!("cannot read {name}: {e}"))
-                        .with_help("translation files are UTF-8 gettext PO files"),
+                    Diagnostic::error("input-outside-folder", format!("{name}: {why}")).with_help(
+                        "copy the file into the configuration's folder instead of linking to it",
+                    ),
+                );
+                continue;
+            }
+            Err(why) => {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "unreadable-translation",
+                        format!("cannot read {name}: {why}"),
+                    )
+                    .with_help("translation files are UTF-8 gettext PO files"),
                 );
                 continue;
             }
         };
-        store
-            .inputs
-            .insert(name.clone(), crate::output::sha256_hex(text.as_bytes()));
         match po::parse(&text) {
             Ok(file) => {
                 if !file.header.language.is_empty() && file.header.language != language {
                     diagnostics.push(located(
                         sources,
-                        &name,
+                        name,
                         &text,
                         1,
                         1,
@@ -160,7 +157,7 @@ pub fn load(root_dir: &Path, sources: &mut Sources) -> (Store, Vec<Diagnostic>) 
             }
             Err(e) => diagnostics.push(located(
                 sources,
-                &name,
+                name,
                 &text,
                 e.line,
                 e.column,

@@ -50,7 +50,7 @@ pub fn canonical_case(document: &mut Value) {
         }
     }
     let mut tables = Vec::new();
-    crate::validate::rules::for_each_text(document, |pointer, value| {
+    crate::config::texts::for_each_text(document, |pointer, value| {
         if value.is_object() {
             tables.push(pointer.to_owned());
         }
@@ -78,7 +78,7 @@ pub fn canonical_case(document: &mut Value) {
 /// itself configured.
 pub fn serve_regional_tags(document: &mut Value, configured: &[String]) {
     let mut pointers = Vec::new();
-    crate::validate::rules::for_each_text(document, |pointer, value| {
+    crate::config::texts::for_each_text(document, |pointer, value| {
         if value.is_object() {
             pointers.push(pointer.to_owned());
         }

@@ -11,8 +11,8 @@ use super::po::{self, Entry, Header, PoFile};
 use super::store;
 use crate::Checked;
 use crate::diagnostic::{Diagnostic, Sources};
+use crate::library::prose::{Catalogue, built_in_languages};
 use crate::pack::Pack;
-use crate::render::sop::text::{Catalogue, built_in_languages};
 
 /// Everything translatable in a checked configuration, with the stored translations.
 pub struct Workspace<'a> {

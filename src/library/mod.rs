@@ -1,5 +1,9 @@
 //! The built-in library that a configuration is resolved against.
 
 pub mod access;
+pub mod codes;
 pub mod forms;
+pub mod print;
+pub mod prose;
 pub mod provenance;
+pub mod sop;

@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn every_sentence_of_the_sop_has_its_provenance() {
         let provenance = parse().expect("provenance parses");
-        let english = crate::render::sop::text::Catalogue::built_in("en").expect("English prose");
+        let english = crate::library::prose::Catalogue::built_in("en").expect("English prose");
         let unmapped: Vec<&str> = english
             .entries
             .iter()
@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn every_place_source_and_choice_has_its_words() {
         let provenance = parse().expect("provenance parses");
-        let english = crate::render::sop::text::Catalogue::built_in("en").expect("English prose");
+        let english = crate::library::prose::Catalogue::built_in("en").expect("English prose");
         let has = |key: String| english.entries.contains_key(&key);
         let cites = provenance
             .sentences

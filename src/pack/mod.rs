@@ -11,9 +11,10 @@ use serde_json::Value;
 
 pub use staffing::{AreaNeeds, StaffingNeeds, compute_staffing};
 
+use crate::config::assets::Assets;
+use crate::config::texts::for_each_text;
 use crate::config::{Config, Language, Text};
 use crate::forms::resolve::{FormSet, form_texts_mut};
-use crate::validate::rules::for_each_text;
 
 /// The fully resolved model of one country's BIP pack.
 #[derive(Debug, Clone, Serialize)]
@@ -32,7 +33,7 @@ pub struct Pack {
     /// The country's own SOP sentences by language (`templates/sop/text/<lang>.toml`),
     /// laid over the built-in ones.
     #[serde(skip)]
-    pub sop_texts: BTreeMap<String, crate::render::sop::text::Catalogue>,
+    pub sop_texts: BTreeMap<String, crate::library::prose::Catalogue>,
     /// The fixed words of printed forms, with the country's translations.
     #[serde(skip)]
     pub print_strings: BTreeMap<String, Text>,
@@ -88,16 +89,19 @@ pub struct ConfigOrigin {
     pub defaulted: Vec<&'static str>,
 }
 
-/// Reads the logos the configuration names (already checked to lie inside its folder).
-pub fn load_logos(config: &Config, root_dir: &std::path::Path) -> Result<Vec<LogoFile>, String> {
+/// The logos the configuration names, as load read them.
+pub fn logos(config: &Config, assets: &Assets) -> Result<Vec<LogoFile>, String> {
     config
         .forms
         .header
         .logos
         .iter()
         .map(|logo| {
-            let path = crate::config::source::resolve_inside(root_dir, logo)?;
-            let bytes = std::fs::read(&path).map_err(|e| format!("cannot read `{logo}`: {e}"))?;
+            let file = match assets.logos.get(logo) {
+                Some(Ok(file)) => file,
+                Some(Err(why)) => return Err(format!("cannot read `{logo}`: {why}")),
+                None => return Err(format!("`{logo}` was not read")),
+            };
             let name = std::path::Path::new(logo);
             let extension = name
                 .extension()
@@ -114,57 +118,11 @@ pub fn load_logos(config: &Config, root_dir: &std::path::Path) -> Result<Vec<Log
                 .unwrap_or_default();
             Ok(LogoFile {
                 extension,
-                bytes,
+                bytes: file.bytes.clone(),
                 alt,
             })
         })
         .collect()
-}
-
-/// Templates a country folder may override, each replacing the built-in one of that name:
-/// the printed form layout, the SOP layout and each SOP chapter (`sop/<chapter>.md`).
-pub fn overridable_templates() -> Vec<String> {
-    let mut names = vec!["form.typ".to_owned(), "sop/sop.typ".to_owned()];
-    names.extend(
-        crate::render::sop::CHAPTERS
-            .iter()
-            .map(|(id, _)| crate::render::sop::template_name(id)),
-    );
-    names
-}
-
-/// Reads `templates/<name>` from the country folder for each overridable template
-/// present, and the country's own SOP sentences (`templates/sop/text/<lang>.toml`).
-pub fn load_templates(root_dir: &std::path::Path) -> Result<BTreeMap<String, String>, String> {
-    let mut found = BTreeMap::new();
-    // Like includes, templates stay inside the folder: no link may lead out of it.
-    let inside = |name: &str| {
-        crate::config::source::resolve_inside(root_dir, &format!("templates/{name}"))
-            .map_err(|why| format!("templates/{name}: {why}"))
-    };
-    for name in overridable_templates() {
-        let path = root_dir.join("templates").join(&name);
-        if path.is_file() {
-            let path = inside(&name)?;
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
-            found.insert(name, text);
-        }
-    }
-    let texts = root_dir.join("templates/sop/text");
-    let files = crate::config::source::files_with_extension(&texts, "toml")
-        .map_err(|e| format!("cannot read templates/sop/text: {e}"))?;
-    for path in files {
-        let name = format!(
-            "sop/text/{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
-        let path = inside(&name)?;
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read templates/{name}: {e}"))?;
-        found.insert(name, text);
-    }
-    Ok(found)
 }
 
 /// A text as a renderer shows it in one language.
@@ -209,7 +167,7 @@ pub fn resolve(
     mut forms: FormSet,
     logos: Vec<LogoFile>,
     templates: BTreeMap<String, String>,
-    overlay: &crate::i18n::catalog::Overlay,
+    overlay: &crate::i18n::overlay::Overlay,
     origin: ConfigOrigin,
 ) -> Result<Pack, String> {
     let ConfigOrigin {
@@ -253,8 +211,8 @@ pub fn resolve(
             normalise_text(&mut option.label, &default_language, &configured);
         }
     }
-    let mut sop_texts = crate::render::sop::text::Catalogue::from_templates(&templates)?;
-    let english = crate::render::sop::text::Catalogue::built_in("en").unwrap_or_default();
+    let mut sop_texts = crate::library::prose::Catalogue::from_templates(&templates)?;
+    let english = crate::library::prose::Catalogue::built_in("en").unwrap_or_default();
     overlay.apply_to_sop(&mut sop_texts, &english);
     Ok(Pack {
         config,

@@ -20,35 +20,10 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use crate::config::Version;
 use crate::pack::Pack;
 
-/// The record's file name, in the folder of the main configuration file.
-pub const FILE: &str = "form-versions.json";
-
-/// `form-versions.json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Record {
-    #[serde(default, rename = "$comment")]
-    pub comment: String,
-    /// By form id.
-    pub forms: BTreeMap<String, Entry>,
-}
-
-/// What one form last looked like.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Entry {
-    pub sop_version: String,
-    pub revision: u64,
-    /// sha256 of the XLSForm's cells, version left out.
-    pub content: String,
-    /// The version the form was given (for people reading the file).
-    pub version: String,
-}
+pub use crate::config::form_versions::{Entry, FILE, Record, folder, load};
 
 const COMMENT: &str = "Written by bipgen build: the XLSForm version of each form and a fingerprint of its content, so that a changed form always gets a new, higher version. Commit this file with the configuration.";
 
@@ -89,26 +64,6 @@ pub fn parse(version: &str) -> Option<(semver::Version, u64)> {
 pub fn compare(a: &str, b: &str) -> Option<Ordering> {
     let (a, b) = (parse(a)?, parse(b)?);
     Some(a.0.cmp_precedence(&b.0).then(a.1.cmp(&b.1)))
-}
-
-/// `.` for the empty parent of a bare file name.
-fn folder(dir: &Path) -> &Path {
-    if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    }
-}
-
-/// Reads the record; a missing file is an empty record.
-pub fn load(dir: &Path) -> Result<Record, String> {
-    let path = folder(dir).join(FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => serde_json::from_str(&text)
-            .map_err(|e| format!("{}: {e} (fix or delete the file)", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Record::default()),
-        Err(e) => Err(format!("{}: {e}", path.display())),
-    }
 }
 
 /// Writes the record through a temporary file, so a reader never sees half of it.
@@ -165,52 +120,6 @@ pub fn assign(
         content: content.to_owned(),
         version: spell(sop, revision),
     })
-}
-
-/// What `build` would refuse, told by `check`: `form-versions.json` unreadable, or an
-/// SOP version lower than one the forms were built under.
-pub fn check(
-    config: &crate::config::Config,
-    dir: &Path,
-    map: &crate::config::SourceMap,
-) -> Vec<crate::diagnostic::Diagnostic> {
-    use crate::diagnostic::Diagnostic;
-    let record = match load(dir) {
-        Ok(record) => record,
-        Err(e) => {
-            return vec![
-                Diagnostic::error("form-versions", e)
-                    .with_help(format!("restore {FILE} from version control; without it, versions start again and ODK Central refuses a version it has seen")),
-            ];
-        }
-    };
-    let sop = &config.sop.version.0;
-    let mut higher: Vec<(semver::Version, &str)> = record
-        .forms
-        .iter()
-        .filter_map(|(form, entry)| {
-            let recorded = semver::Version::parse(&entry.sop_version).ok()?;
-            (sop.cmp_precedence(&recorded) == Ordering::Less).then_some((recorded, form.as_str()))
-        })
-        .collect();
-    if higher.is_empty() {
-        return Vec::new();
-    }
-    higher.sort_by(|a, b| b.0.cmp_precedence(&a.0).then(a.1.cmp(b.1)));
-    let top = higher[0].0.clone();
-    let forms: Vec<String> = higher.iter().map(|(_, f)| format!("`{f}`")).collect();
-    vec![
-        Diagnostic::error(
-            "form-version-lower",
-            format!(
-                "sop.version {sop} is lower than {top}, under which {} {} last built ({FILE}): ODK would receive lower form versions",
-                forms.join(", "),
-                if forms.len() == 1 { "was" } else { "were" },
-            ),
-        )
-        .with_help(format!("raise `sop.version` above {top}"))
-        .at(map.value("/sop/version")),
-    ]
 }
 
 /// Every form's version for this pack, and the record to write after the build. Forms not

@@ -6,11 +6,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use crate::config::texts::for_each_text;
 use crate::config::{Config, SourceMap, Text};
 use crate::diagnostic::Diagnostic;
 use crate::forms::resolve::{FormSet, form_texts};
 use crate::typeset::{covers_any, fonts_for_script};
-use crate::validate::rules::for_each_text;
 
 const SUPPORTED: &str = "Latn, Cyrl, Grek, Arab, Ethi, Mymr, Beng";
 
@@ -96,11 +96,10 @@ pub fn check_print_strings(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, language) in config.languages.iter().enumerate() {
-        if !crate::validate::rules::is_valid_language_tag(language.tag.as_str()) {
+        if !crate::library::codes::is_valid_language_tag(language.tag.as_str()) {
             continue; // reported once, as a bad tag
         }
-        let missing =
-            crate::render::form_pdf::print_strings_missing(strings, language.tag.as_str());
+        let missing = crate::library::print::print_strings_missing(strings, language.tag.as_str());
         if missing > 0 && language.fallback.is_none() {
             out.push(
                 Diagnostic::error(

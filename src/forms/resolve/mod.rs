@@ -265,7 +265,7 @@ pub fn check_forms(
     config: &Config,
     map: &SourceMap,
     sources: &mut Sources,
-    translations: &crate::i18n::catalog::Overlay,
+    translations: &crate::i18n::overlay::Overlay,
 ) -> (Vec<Diagnostic>, FormSet) {
     let default_language = config.default_language.as_str();
     let mut reporter = Reporter {

@@ -16,7 +16,7 @@ pub fn check_translations(
     let texts = form_texts(form);
     let default = config.default_language.as_str();
     for (index, language) in config.languages.iter().enumerate() {
-        if !crate::validate::rules::is_valid_language_tag(language.tag.as_str()) {
+        if !crate::library::codes::is_valid_language_tag(language.tag.as_str()) {
             continue; // reported once, as a bad tag
         }
         let missing = texts
@@ -47,7 +47,7 @@ pub fn check_list_translations(
     let default = config.default_language.as_str();
     for (index, language) in config.languages.iter().enumerate() {
         if language.fallback.is_some()
-            || !crate::validate::rules::is_valid_language_tag(language.tag.as_str())
+            || !crate::library::codes::is_valid_language_tag(language.tag.as_str())
         {
             continue;
         }

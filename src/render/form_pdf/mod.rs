@@ -13,7 +13,7 @@ use super::{Output, OutputKind, RenderError, Renderer};
 use crate::pack::Pack;
 use crate::typeset::{Document, Typeset, typeset};
 
-pub use data::{PRINT_STRINGS, print_strings_missing};
+pub use crate::library::print::{PRINT_STRINGS, print_strings_missing};
 
 pub const FORM_TEMPLATE: &str = include_str!("../../../forms/print/form.typ");
 

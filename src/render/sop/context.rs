@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::config::texts::for_each_text;
 use crate::config::{Direction, Sensitivity};
 use crate::forms::resolve::all_fields;
 use crate::pack::Pack;
-use crate::validate::rules::for_each_text;
 
 /// Top-level configuration sections the templates read under their own names.
 const SECTIONS: &[&str] = &[

@@ -12,78 +12,7 @@ use super::cite::Citer;
 use super::markdown::escape;
 use super::text::{Prose, fill_escaped};
 
-/// The built-in chapters, in document order. The file name without `.md` is the
-/// chapter's id.
-pub const CHAPTERS: &[(&str, &str)] = &[
-    (
-        "front",
-        include_str!("../../../sop-templates/chapters/front.md"),
-    ),
-    (
-        "purpose",
-        include_str!("../../../sop-templates/chapters/purpose.md"),
-    ),
-    (
-        "principles",
-        include_str!("../../../sop-templates/chapters/principles.md"),
-    ),
-    (
-        "coordination",
-        include_str!("../../../sop-templates/chapters/coordination.md"),
-    ),
-    (
-        "procedure",
-        include_str!("../../../sop-templates/chapters/procedure.md"),
-    ),
-    (
-        "prioritisation",
-        include_str!("../../../sop-templates/chapters/prioritisation.md"),
-    ),
-    (
-        "case-conferences",
-        include_str!("../../../sop-templates/chapters/case-conferences.md"),
-    ),
-    (
-        "referrals",
-        include_str!("../../../sop-templates/chapters/referrals.md"),
-    ),
-    (
-        "bid",
-        include_str!("../../../sop-templates/chapters/bid.md"),
-    ),
-    (
-        "data-protection",
-        include_str!("../../../sop-templates/chapters/data-protection.md"),
-    ),
-    (
-        "cross-border",
-        include_str!("../../../sop-templates/chapters/cross-border.md"),
-    ),
-    (
-        "human-resources",
-        include_str!("../../../sop-templates/chapters/human-resources.md"),
-    ),
-    (
-        "monitoring",
-        include_str!("../../../sop-templates/chapters/monitoring.md"),
-    ),
-    (
-        "glossary",
-        include_str!("../../../sop-templates/chapters/glossary.md"),
-    ),
-    (
-        "annexes",
-        include_str!("../../../sop-templates/chapters/annexes.md"),
-    ),
-];
-
-/// The chapter that carries the title page content: not numbered.
-pub const FRONT: &str = "front";
-
-/// Template names as users see them in errors and override them: `sop/<id>.md`.
-pub fn template_name(chapter: &str) -> String {
-    format!("sop/{chapter}.md")
-}
+pub use crate::library::sop::{CHAPTERS, FRONT, template_name};
 
 /// Parses the built-in chapters with the country's overrides (by template name)
 /// replacing them. Errors name the template and the line.

@@ -2,7 +2,7 @@
 //! the printed forms can embed.
 
 use super::Context;
-use crate::config::source::resolve_inside;
+use crate::config::assets::Unread;
 
 const FORMATS: &[&str] = &["png", "jpg", "jpeg", "svg"];
 
@@ -22,23 +22,24 @@ pub fn check(cx: &mut Context<'_>) {
             );
             continue;
         }
-        match resolve_inside(cx.root_dir, logo) {
-            Err(why) => cx.error(
+        let read = cx.assets.logos.get(logo).cloned();
+        match read.unwrap_or(Err(Unread::NotFound)) {
+            Err(Unread::Outside(why)) => cx.error(
                 "file-outside-folder",
                 &pointer,
                 format!("cannot use `{logo}`: {why}"),
                 "copy the logo into the configuration's folder, e.g. `logos/unhcr.png`",
             ),
-            Ok(path) if !path.is_file() => cx.error(
+            Err(Unread::NotFound) => cx.error(
                 "file-not-found",
                 &pointer,
                 format!("`{logo}` does not exist in the configuration's folder"),
                 "logo paths are relative to the folder of the main configuration file",
             ),
-            Ok(path) => {
-                let decoded = std::fs::read(&path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|bytes| crate::typeset::check_image(&bytes, &extension));
+            read => {
+                let decoded = read
+                    .map_err(|why| why.to_string())
+                    .and_then(|file| crate::typeset::check_image(&file.bytes, &extension));
                 if let Err(why) = decoded {
                     cx.error(
                         "invalid-value",

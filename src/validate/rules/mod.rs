@@ -12,6 +12,7 @@ mod norms;
 pub mod odk;
 mod pathways;
 mod references;
+mod templates;
 mod texts;
 mod timeframes;
 
@@ -19,10 +20,6 @@ mod timeframes;
 pub(crate) mod test_support;
 
 use std::collections::{BTreeMap, BTreeSet};
-
-pub use codes::is_valid_language_tag;
-pub use codes::{is_country, nearest_country};
-pub use texts::for_each_text;
 
 use serde_json::Value;
 
@@ -37,8 +34,8 @@ pub struct Context<'a> {
     pub map: &'a SourceMap,
     /// Sections filled from the built-in defaults, as JSON pointers.
     pub defaulted: &'a [&'static str],
-    /// The configuration's folder: files it names must be inside.
-    pub root_dir: &'a std::path::Path,
+    /// The folder's other inputs, as load read them.
+    pub assets: &'a crate::config::assets::Assets,
     pub diagnostics: Vec<Diagnostic>,
     /// Broken references from built-in sections: (section, kind, where defined) → ids.
     builtin_refs: BTreeMap<(&'static str, &'static str, &'static str), BTreeSet<String>>,
@@ -190,14 +187,14 @@ pub fn check_rules(
     document: &Value,
     map: &SourceMap,
     defaulted: &[&'static str],
-    root_dir: &std::path::Path,
+    assets: &crate::config::assets::Assets,
 ) -> Vec<Diagnostic> {
     let mut cx = Context {
         config,
         document,
         map,
         defaulted,
-        root_dir,
+        assets,
         diagnostics: Vec::new(),
         builtin_refs: BTreeMap::new(),
     };
@@ -213,6 +210,7 @@ pub fn check_rules(
     texts::check(&mut cx);
     bidi::check(&mut cx);
     logos::check(&mut cx);
+    templates::check(&mut cx);
     odk::check(&mut cx);
     cx.diagnostics
 }

@@ -6,71 +6,12 @@
 //! schema, and every value whose schema is `Text` is checked.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
 
 use serde_json::Value;
 
 use super::Context;
-use crate::config::schema::config_schema;
 use crate::config::source::escape;
-
-static SCHEMA: LazyLock<Value> = LazyLock::new(config_schema);
-
-/// Calls `visit(pointer, value)` for every localisable text in `document`.
-pub fn for_each_text(document: &Value, mut visit: impl FnMut(&str, &Value)) {
-    let root = &*SCHEMA;
-    walk(document, root, root, &mut String::new(), &mut visit);
-}
-
-fn walk(
-    value: &Value,
-    schema: &Value,
-    root: &Value,
-    pointer: &mut String,
-    visit: &mut dyn FnMut(&str, &Value),
-) {
-    let mut schema = schema;
-    while let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        if target == "#/$defs/Text" {
-            visit(pointer, value);
-            return;
-        }
-        match target.strip_prefix('#').and_then(|t| root.pointer(t)) {
-            Some(s) => schema = s,
-            None => return,
-        }
-    }
-    let len = pointer.len();
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let sub = schema
-                    .get("properties")
-                    .and_then(|p| p.get(key))
-                    .or_else(|| schema.get("additionalProperties").filter(|s| s.is_object()));
-                if let Some(sub) = sub {
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
-                    walk(child, sub, root, pointer, visit);
-                    pointer.truncate(len);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                let sub = schema
-                    .get("items")
-                    .or_else(|| schema.get("prefixItems").and_then(|p| p.get(i)));
-                if let Some(sub) = sub {
-                    pointer.push_str(&format!("/{i}"));
-                    walk(child, sub, root, pointer, visit);
-                    pointer.truncate(len);
-                }
-            }
-        }
-        _ => {}
-    }
-}
+use crate::config::texts::for_each_text;
 
 /// The languages a text value is written in (non-empty strings only).
 fn written_in<'a>(value: &'a Value, default_language: &'a str) -> BTreeSet<&'a str> {
@@ -92,10 +33,10 @@ pub fn check(cx: &mut Context<'_>) {
     // A wrong tag is reported once, by the code check; its texts are not reported again.
     let all_tags_valid = configured
         .iter()
-        .all(|t| super::codes::is_valid_language_tag(t));
+        .all(|t| crate::library::codes::is_valid_language_tag(t));
     let configured: Vec<&str> = configured
         .into_iter()
-        .filter(|t| super::codes::is_valid_language_tag(t))
+        .filter(|t| crate::library::codes::is_valid_language_tag(t))
         .collect();
     let fallback_of: BTreeMap<&str, &str> = c
         .languages

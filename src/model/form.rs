@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::config::{Id, Sensitivity, Text, Version};
+use super::primitives::{Id, Sensitivity, Text, Version};
 
 /// A case management form.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -568,3 +568,14 @@ mod tests {
         assert!("f".parse::<LanguageTag>().is_err());
     }
 }
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensitivity {
+    Public,
+    Internal,
+    Confidential,
+    HighlyConfidential,
+}

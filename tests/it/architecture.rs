@@ -1,0 +1,166 @@
+//! The pipeline runs one way: load → validate → resolve → render → write. Every `crate::`
+//! path in the library's source is checked against the layer of the module that names
+//! it; a module may use its own layer and the layers below, never one above. A back-edge
+//! fails here with the file, the line and the two layers.
+
+use std::path::{Path, PathBuf};
+
+/// Layers from the bottom up, each with the modules in it. A module belongs to the layer
+/// of the longest prefix listed for it.
+const LAYERS: &[(&str, &[&str])] = &[
+    // Primitives and form types, diagnostics, the PO format.
+    ("leaf", &["model", "diagnostic", "i18n::po"]),
+    // Reading the country folder.
+    ("load", &["config"]),
+    // Built-in assets (chapters, prose, print strings, forms, codes) and text keys.
+    ("library", &["library", "i18n::keys"]),
+    // Fonts and images: the glyph and logo checks read them too.
+    ("typeset", &["typeset"]),
+    // Translations laid over the texts, and tags as BCP 47 reads them.
+    (
+        "translations",
+        &["i18n::overlay", "i18n::store", "i18n::tags"],
+    ),
+    // The built-in forms tailored to the configuration.
+    ("forms", &["forms"]),
+    ("validate", &["validate"]),
+    // The resolved pack and the inventory of its texts.
+    ("resolve", &["pack", "i18n::catalog"]),
+    ("render", &["render"]),
+    ("write", &["output"]),
+    // Commands built on the whole pipeline, and the crate root that runs it.
+    (
+        "commands",
+        &[
+            "",
+            "diff",
+            "records",
+            "init",
+            "i18n",
+            "i18n::workflow",
+            "i18n::commands",
+        ],
+    ),
+];
+
+fn layer_of(module: &str) -> (usize, &'static str) {
+    let mut best: Option<(usize, usize, &'static str)> = None;
+    for (rank, (name, prefixes)) in LAYERS.iter().enumerate() {
+        for prefix in *prefixes {
+            let matches = prefix.is_empty()
+                || module == *prefix
+                || module.starts_with(&format!("{prefix}::"));
+            if matches && best.is_none_or(|(len, _, _)| prefix.len() > len) {
+                best = Some((prefix.len(), rank, name));
+            }
+        }
+    }
+    let (_, rank, name) = best.expect("the crate root matches every module");
+    (rank, name)
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// `src/render/sop/mod.rs` → `render::sop`; `src/lib.rs` → the crate root.
+fn module_of(src: &Path, file: &Path) -> String {
+    let relative = file.strip_prefix(src).unwrap().with_extension("");
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .filter(|p| p != "mod" && p != "lib")
+        .collect();
+    parts.join("::")
+}
+
+/// The `crate::` paths a line names, as module paths (`crate::config::Text` → `config`,
+/// `crate::i18n::overlay::Overlay` → `i18n::overlay`).
+fn named_modules(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("crate::") {
+        rest = &rest[at + "crate::".len()..];
+        let path: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        // Lowercase segments are modules; the first capitalised one is an item.
+        let modules: Vec<&str> = path
+            .split("::")
+            .take_while(|s| !s.is_empty() && s.starts_with(|c: char| c.is_ascii_lowercase()))
+            .collect();
+        if !modules.is_empty() {
+            found.push(modules.join("::"));
+        }
+    }
+    found
+}
+
+#[test]
+fn imports_run_one_way_through_the_pipeline() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut back_edges = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        // The binary is the command line, above everything; tests may reach anywhere.
+        let name = file.file_name().unwrap().to_string_lossy();
+        if file.ends_with("src/main.rs") || name == "tests.rs" || name == "test_support.rs" {
+            continue;
+        }
+        let module = module_of(&src, file);
+        let (rank, layer) = layer_of(&module);
+        let text = std::fs::read_to_string(file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("mod tests") {
+                break; // unit tests close the file
+            }
+            let code = line.split("//").next().unwrap_or("");
+            for target in named_modules(code) {
+                checked += 1;
+                let (target_rank, target_layer) = layer_of(&target);
+                if target_rank > rank {
+                    back_edges.push(format!(
+                        "{}:{}: `{module}` ({layer}) uses `{target}` ({target_layer})",
+                        file.strip_prefix(&src).unwrap().display(),
+                        number + 1
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        checked > 200,
+        "only {checked} paths found: is the scan broken?"
+    );
+    assert!(
+        back_edges.is_empty(),
+        "imports against the pipeline's direction:\n{}",
+        back_edges.join("\n")
+    );
+}
+
+#[test]
+fn the_scan_sees_a_back_edge() {
+    assert_eq!(
+        named_modules("use crate::render::sop::text::Catalogue; crate::config::Text"),
+        ["render::sop::text", "config"]
+    );
+    let (validate, _) = layer_of("validate::rules::codes");
+    let (render, _) = layer_of("render::sop");
+    let (overlay, _) = layer_of("i18n::overlay");
+    let (catalog, _) = layer_of("i18n::catalog");
+    assert!(validate < render);
+    assert!(overlay < catalog, "submodules take their own layer");
+    assert_eq!(layer_of("").1, "commands");
+}
