@@ -364,7 +364,8 @@ pub fn build(
 
     progress("writing");
     let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
-    let manifest = manifest_bytes(&pack, &files, &checked, config_dir);
+    let record_bytes = render::form_versions::to_bytes(&next_record);
+    let manifest = manifest_bytes(&pack, &files, &checked, config_dir, &record_bytes);
     if let Err(e) = output::write_atomically(out_dir, &outputs, &manifest, options.write) {
         return (checked, Err(e.into()));
     }
@@ -402,18 +403,23 @@ struct Manifest<'a> {
 #[derive(Serialize)]
 struct InputFile {
     /// `configuration` (the main file and its includes), `translation`, `template`, `logo`
-    /// or `form-versions`.
+    /// or `form-versions`. The version record is listed as the build leaves it, so a
+    /// second build of the same inputs writes the same manifest as the first.
     kind: &'static str,
     /// Inside the configuration's folder.
     path: String,
     sha256: String,
 }
 
+/// The kind of `form-versions.json` among the inputs.
+const FORM_VERSIONS_KIND: &str = "form-versions";
+
 /// The manifest's format: 2 added the inputs.
 const MANIFEST_FORMAT: u32 = 2;
 
-/// Every input of a build, as load read it, sorted by kind and path.
-fn inputs(checked: &Checked) -> Vec<InputFile> {
+/// Every input of a build, as load read it, sorted by kind and path; the version record
+/// as `record`, the bytes the build leaves in `form-versions.json`.
+fn inputs(checked: &Checked, record: &[u8]) -> Vec<InputFile> {
     let Some(source) = &checked.source else {
         return Vec::new();
     };
@@ -427,12 +433,19 @@ fn inputs(checked: &Checked) -> Vec<InputFile> {
         })
         .collect();
     for (kind, file) in source.assets.files() {
-        inputs.push(InputFile {
-            kind,
-            path: file.path.clone(),
-            sha256: file.sha256.clone(),
-        });
+        if kind != FORM_VERSIONS_KIND {
+            inputs.push(InputFile {
+                kind,
+                path: file.path.clone(),
+                sha256: file.sha256.clone(),
+            });
+        }
     }
+    inputs.push(InputFile {
+        kind: FORM_VERSIONS_KIND,
+        path: render::form_versions::FILE.to_owned(),
+        sha256: output::sha256_hex(record),
+    });
     inputs.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
     inputs
 }
@@ -470,9 +483,10 @@ fn manifest_bytes(
     files: &[ManifestFile],
     checked: &Checked,
     config_dir: &Path,
+    record: &[u8],
 ) -> Vec<u8> {
     let sop = &pack.config.sop;
-    let inputs = inputs(checked);
+    let inputs = inputs(checked, record);
     let manifest = Manifest {
         format_version: MANIFEST_FORMAT,
         inputs_sha256: inputs_sha256(&inputs),

@@ -66,12 +66,19 @@ pub fn compare(a: &str, b: &str) -> Option<Ordering> {
     Some(a.0.cmp_precedence(&b.0).then(a.1.cmp(&b.1)))
 }
 
+/// The record as [`save`] writes it.
+pub fn to_bytes(record: &Record) -> Vec<u8> {
+    // Plain data always serialises.
+    let mut bytes = serde_json::to_vec_pretty(record).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
 /// Writes the record through a temporary file, so a reader never sees half of it.
 pub fn save(dir: &Path, record: &Record) -> Result<(), String> {
     let dir = folder(dir);
     let path = dir.join(FILE);
-    let mut bytes = serde_json::to_vec_pretty(record).unwrap_or_default();
-    bytes.push(b'\n');
+    let bytes = to_bytes(record);
     let temporary = tempfile::NamedTempFile::new_in(dir)
         .and_then(|mut file| {
             std::io::Write::write_all(&mut file, &bytes)?;

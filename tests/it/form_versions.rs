@@ -166,6 +166,26 @@ fn the_build_records_versions_beside_the_configuration_and_keeps_them() {
         first,
         "an unchanged configuration keeps the record"
     );
+    // The first build found no record and the second read it: both manifests list the
+    // record the build left, so the same inputs give the same manifest.
+    let manifest = |out: &str| std::fs::read(dir.path().join(out).join("manifest.json")).unwrap();
+    assert_eq!(
+        manifest("a"),
+        manifest("b"),
+        "the manifest changed between builds"
+    );
+    let listed: serde_json::Value = serde_json::from_slice(&manifest("b")).unwrap();
+    let entry = listed["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "form-versions")
+        .expect("the record is among the inputs");
+    assert_eq!(entry["path"], form_versions::FILE);
+    assert_eq!(
+        entry["sha256"],
+        bipgen::output::sha256_hex(first.as_bytes())
+    );
     // The version is in the XLSForm's settings sheet.
     let xlsx = std::fs::File::open(dir.path().join("b/xlsform/bia_short.xlsx")).unwrap();
     let mut archive = zip::ZipArchive::new(xlsx).unwrap();
