@@ -15,8 +15,11 @@ mod fuzz;
 mod golden;
 mod i18n;
 mod invalid_corpus;
+#[path = "../support/operation.rs"]
+mod operation;
 mod readme;
 mod records_odk;
+mod scale;
 mod schema_sync;
 mod schema_types;
 mod sop;
