@@ -31,7 +31,7 @@ fn build(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("build chad", |b| {
         b.iter(|| {
-            let (_, result) = bipgen::build(path, &target, options, &|_| {});
+            let (_, result) = bipgen::build(path, &target, options.clone(), &|_| {});
             result.expect("build succeeds")
         })
     });

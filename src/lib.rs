@@ -255,11 +255,13 @@ fn to_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// Options of [`build`].
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// Treat warnings as errors.
     pub deny_warnings: bool,
     pub write: WriteOptions,
+    /// The outputs and languages to write; the default is all of them.
+    pub selection: pack::Selection,
 }
 
 /// What a successful build produced.
@@ -293,6 +295,9 @@ pub enum BuildError {
     /// The XLSForm versions cannot be assigned or recorded (`form-versions.json`).
     #[error("form versions: {0}")]
     FormVersions(String),
+    /// `--lang` names a language the configuration does not have.
+    #[error("`--lang {tag}`: the configuration has no such language; it has {configured}")]
+    UnknownLanguage { tag: String, configured: String },
 }
 
 /// Checks, resolves, renders and writes. `progress` is told each stage as it starts.
@@ -335,6 +340,15 @@ pub fn build(
         }
         None => return (checked, Err(BuildError::Invalid)),
     };
+    let configured: Vec<&str> = pack.languages().iter().map(|l| l.tag.as_str()).collect();
+    if let Some(tag) = options.selection.unknown_language(&configured) {
+        let error = BuildError::UnknownLanguage {
+            tag: tag.to_owned(),
+            configured: configured.join(", "),
+        };
+        return (checked, Err(error));
+    }
+    pack.selection = options.selection.clone();
 
     // Each XLSForm's version, from what the forms looked like at the last build.
     let config_dir = config_path.parent().unwrap_or(Path::new(""));
@@ -353,7 +367,10 @@ pub fn build(
     };
 
     let mut outputs: Vec<Output> = Vec::new();
-    for renderer in render::renderers() {
+    let selected = render::renderers()
+        .into_iter()
+        .filter(|r| pack.selection.includes(r.part()));
+    for renderer in selected {
         progress(renderer.name());
         match renderer.render(&pack) {
             Ok(mut files) => outputs.append(&mut files),
@@ -392,6 +409,10 @@ struct Manifest<'a> {
     inputs_sha256: String,
     /// Every file the build read from the country folder.
     inputs: Vec<InputFile>,
+    /// Set when `--only` or `--lang` restricted the build: the outputs and languages it
+    /// wrote. A manifest without it describes a whole build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial: Option<&'a pack::Selection>,
     files: &'a [ManifestFile],
     translations: &'a BTreeMap<String, pack::Completeness>,
     /// Per language and domain (forms, SOP, configuration): translated, fuzzy, missing.
@@ -414,8 +435,8 @@ struct InputFile {
 /// The kind of `form-versions.json` among the inputs.
 const FORM_VERSIONS_KIND: &str = "form-versions";
 
-/// The manifest's format: 2 added the inputs.
-const MANIFEST_FORMAT: u32 = 2;
+/// The manifest's format: 2 added the inputs, 3 the `partial` selection.
+const MANIFEST_FORMAT: u32 = 3;
 
 /// Every input of a build, as load read it, sorted by kind and path; the version record
 /// as `record`, the bytes the build leaves in `form-versions.json`.
@@ -491,6 +512,7 @@ fn manifest_bytes(
         format_version: MANIFEST_FORMAT,
         inputs_sha256: inputs_sha256(&inputs),
         inputs,
+        partial: (!pack.selection.is_whole()).then_some(&pack.selection),
         generator: Generator {
             name: "bipgen",
             version: env!("CARGO_PKG_VERSION"),

@@ -32,8 +32,16 @@ fn main() -> ExitCode {
             out,
             force,
             quiet,
+            only,
+            lang,
             report,
-        } => build(&config, &out, force, quiet, &report),
+        } => {
+            let selection = bipgen::pack::Selection {
+                parts: only.into_iter().collect(),
+                languages: lang.into_iter().collect(),
+            };
+            build(&config, &out, force, quiet, selection, &report)
+        }
         Command::Schema { form } => {
             if form {
                 print!("{}", bipgen::forms::form_definition_schema_text());

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use bipgen::diagnostic::Diagnostic;
+use bipgen::pack::Selection;
 use bipgen::{BuildError, BuildOptions};
 
 use super::args::{Format, ReportArgs};
@@ -36,6 +37,7 @@ pub(crate) fn build(
     out: &Path,
     force: bool,
     quiet: bool,
+    selection: Selection,
     args: &ReportArgs,
 ) -> ExitCode {
     let options = BuildOptions {
@@ -44,6 +46,7 @@ pub(crate) fn build(
             force,
             fail_after: None,
         },
+        selection,
     };
     let progress = Progress::start(!quiet && std::io::stderr().is_terminal());
     let (checked, result) = bipgen::build(config, out, options, &|stage| progress.stage(stage));

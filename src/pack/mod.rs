@@ -2,6 +2,7 @@
 //! every renderer reads. Decisions (staffing numbers, translation completeness) are made
 //! here once, so renderers never disagree.
 
+mod selection;
 mod staffing;
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use selection::{Part, Selection};
 pub use staffing::{AreaNeeds, StaffingNeeds, compute_staffing};
 
 use crate::config::assets::Assets;
@@ -54,6 +56,9 @@ pub struct Pack {
     /// (`render::form_versions`); a form missing here gets its first version.
     #[serde(skip)]
     pub form_versions: BTreeMap<String, String>,
+    /// The outputs and languages this build writes (`--only`, `--lang`).
+    #[serde(skip)]
+    pub selection: Selection,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -67,6 +72,15 @@ pub struct Completeness {
 impl Pack {
     pub fn languages(&self) -> &[Language] {
         &self.config.languages
+    }
+
+    /// The languages whose documents this build writes, with their places in
+    /// [`Pack::languages`].
+    pub fn printed_languages(&self) -> impl Iterator<Item = (usize, &Language)> {
+        self.languages()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| self.selection.prints_in(l.tag.as_str()))
     }
 }
 
@@ -227,6 +241,7 @@ pub fn resolve(
         config_sha256,
         defaulted,
         form_versions: BTreeMap::new(),
+        selection: Selection::default(),
     })
 }
 

@@ -14,6 +14,10 @@ impl Renderer for Definitions {
         "form definitions"
     }
 
+    fn part(&self) -> crate::pack::Part {
+        crate::pack::Part::Definitions
+    }
+
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         let languages: Vec<String> = pack.languages().iter().map(|l| l.tag.to_string()).collect();
         pack.forms

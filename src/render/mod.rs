@@ -14,7 +14,7 @@ pub use xlsform::column_language;
 
 use serde::Serialize;
 
-use crate::pack::Pack;
+use crate::pack::{Pack, Part};
 
 /// One file to write, relative to the output folder.
 #[derive(Debug, Clone)]
@@ -58,6 +58,8 @@ impl OutputKind {
 /// A renderer: one kind of output from the pack.
 pub trait Renderer: Sync {
     fn name(&self) -> &'static str;
+    /// The part of a build (`--only`) this renderer writes.
+    fn part(&self) -> Part;
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError>;
 }
 

@@ -30,6 +30,10 @@ impl Renderer for RecordSchemas {
         "record schemas"
     }
 
+    fn part(&self) -> crate::pack::Part {
+        crate::pack::Part::Schemas
+    }
+
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         pack.forms
             .forms

@@ -19,6 +19,10 @@ impl Renderer for ResolvedConfig {
         "resolved-config"
     }
 
+    fn part(&self) -> crate::pack::Part {
+        crate::pack::Part::Config
+    }
+
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         let mut view = serde_json::to_value(pack).map_err(|e| RenderError {
             renderer: self.name(),

@@ -22,6 +22,10 @@ impl Renderer for XlsForms {
         "xlsforms"
     }
 
+    fn part(&self) -> crate::pack::Part {
+        crate::pack::Part::Xlsform
+    }
+
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         pack.forms
             .forms

@@ -716,3 +716,96 @@ fn a_link_out_of_the_folder_is_refused_for_templates_and_translations() {
         assert!(!dir.path().join("out").exists(), "{link}: nothing written");
     }
 }
+
+#[test]
+fn only_and_lang_write_the_parts_asked_for_and_the_manifest_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let chad = "examples/chad/country.toml";
+    let sop = dir.path().join("sop");
+    bipgen()
+        .args(["build", chad, "--only", "sop", "--lang", "fr", "--out"])
+        .arg(&sop)
+        .assert()
+        .success();
+    let files = snapshot(&sop);
+    let names: Vec<String> = files.keys().map(|p| p.display().to_string()).collect();
+    assert!(names.contains(&"sop/fr/sop.pdf".to_owned()), "{names:?}");
+    for name in &names {
+        assert!(
+            name == "manifest.json" || name.starts_with("sop/fr/"),
+            "`--only sop --lang fr` wrote {name}"
+        );
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files[Path::new("manifest.json")]).unwrap();
+    assert_eq!(
+        manifest["partial"],
+        serde_json::json!({ "parts": ["sop"], "languages": ["fr"] })
+    );
+
+    // Printed forms in French only: no Arabic or bilingual book.
+    let forms = dir.path().join("forms");
+    bipgen()
+        .args(["build", chad, "--only", "forms", "--lang", "fr", "--out"])
+        .arg(&forms)
+        .assert()
+        .success();
+    let names: Vec<String> = snapshot(&forms)
+        .keys()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(names.contains(&"forms/all-fr.pdf".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"forms/bia_short/fr.pdf".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().all(|n| n == "manifest.json"
+            || (n.starts_with("forms/") && n.ends_with("fr.pdf") && !n.contains('+'))),
+        "{names:?}"
+    );
+
+    // A whole build's manifest has no `partial`.
+    let out = dir.path().join("whole");
+    bipgen()
+        .args(["build", "examples/minimal/country.toml", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let whole: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert!(whole.get("partial").is_none(), "{whole}");
+}
+
+#[test]
+fn a_language_the_configuration_lacks_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    bipgen()
+        .args([
+            "build",
+            "examples/chad/country.toml",
+            "--lang",
+            "fr,pt",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("`--lang pt`").and(predicate::str::contains("fr, ar, en")),
+        );
+    assert!(!out.exists(), "a refused build wrote its folder");
+    bipgen()
+        .args([
+            "build",
+            "examples/chad/country.toml",
+            "--only",
+            "pdf",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("choose from config, definitions"));
+}

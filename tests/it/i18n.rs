@@ -650,7 +650,7 @@ fn the_manifest_hashes_every_input_and_a_translation_edit_changes_only_its_langu
         serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap()
     };
     let first = build("a");
-    assert_eq!(first["format_version"], 2);
+    assert_eq!(first["format_version"], 3);
     let inputs: Vec<(String, String)> = first["inputs"]
         .as_array()
         .unwrap()

@@ -50,13 +50,19 @@ impl Renderer for FormPdfs {
         "printed forms"
     }
 
+    fn part(&self) -> crate::pack::Part {
+        crate::pack::Part::Forms
+    }
+
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         if pack.forms.forms.is_empty() {
             return Ok(Vec::new());
         }
         let languages = pack.languages();
         let index_of = |tag: &str| languages.iter().position(|l| l.tag.as_str() == tag);
+        let printed = |i: usize| pack.selection.prints_in(languages[i].tag.as_str());
         let mut books: Vec<Book> = (0..languages.len())
+            .filter(|i| printed(*i))
             .map(|primary| Book {
                 primary,
                 second: None,
@@ -66,6 +72,8 @@ impl Renderer for FormPdfs {
         for pair in &pack.config.forms.bilingual {
             if let (Some(primary), Some(second)) =
                 (index_of(pair[0].as_str()), index_of(pair[1].as_str()))
+                && printed(primary)
+                && printed(second)
             {
                 books.push(Book {
                     primary,
