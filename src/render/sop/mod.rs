@@ -33,12 +33,17 @@ impl Renderer for Sop {
         RENDERER
     }
 
+    fn part(&self) -> crate::pack::Part {
+        crate::pack::Part::Sop
+    }
+
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         let tera = engine::load(&pack.templates).map_err(error)?;
         // Languages in parallel: the PDF layout dominates and languages are independent.
         let results: Vec<Result<Vec<Output>, String>> = crate::typeset::in_pool(|| {
             use rayon::prelude::*;
-            pack.languages()
+            let languages: Vec<&Language> = pack.printed_languages().map(|(_, l)| l).collect();
+            languages
                 .par_iter()
                 .map(|language| write_markdown(pack, &tera, language)?.outputs(pack))
                 .collect()
@@ -215,11 +220,14 @@ impl SopDocument {
             .collect();
         let html = html::page(self, pack, &events, &svgs);
         let pdf = pdf::render(self, pack, &events)?;
-        let images = self
-            .charts
-            .iter()
-            .map(|c| Ok((c.url.clone(), c.png()?)))
-            .collect::<Result<BTreeMap<_, _>, String>>()?;
+        // Rasterising is the DOCX's main cost with hundreds of pathways: use every core.
+        let images = {
+            use rayon::prelude::*;
+            self.charts
+                .par_iter()
+                .map(|c| Ok((c.url.clone(), c.png()?)))
+                .collect::<Result<BTreeMap<_, _>, String>>()?
+        };
         let title = pack
             .text(&pack.config.sop.title, &tag)
             .map(|s| s.text)

@@ -60,10 +60,32 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
         tiny_skia::Transform::from_scale(factor, factor),
         &mut pixmap.as_mut(),
     );
-    let bytes = pixmap.encode_png().map_err(|e| format!("chart PNG: {e}"))?;
+    let bytes = encode(&pixmap).map_err(|e| format!("chart PNG: {e}"))?;
     Ok(Png {
         bytes,
         width_px: pixmap.width(),
         height_px: pixmap.height(),
     })
+}
+
+/// The pixmap as an RGB PNG. It is opaque (drawn on white), so its premultiplied colours
+/// are the colours and the alpha channel carries nothing. Fast deflate with the `Up`
+/// filter: flat chart areas compress nearly as well as with the default, in a fraction
+/// of the time.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
+        .collect();
+    let mut bytes = Vec::new();
+    let mut encoder = png::Encoder::new(&mut bytes, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    encoder.set_filter(png::Filter::Up);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
+    Ok(bytes)
 }
