@@ -6,7 +6,7 @@ mod fonts;
 
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Label, Selector, Smart, Value};
@@ -164,6 +164,33 @@ pub struct Typeset {
     ident: String,
 }
 
+/// How many layouts are running, so the last to finish can empty Typst's memo.
+static RUNNING: Mutex<usize> = Mutex::new(0);
+
+/// One running layout. Typst memoises layout results globally; within a document they
+/// are what makes layout fast, across documents they are mostly dead weight (a book of
+/// forms left about 250 MB behind). Evicting while another layout runs would throw away
+/// that layout's own results, so the cache is emptied only when no layout is running.
+struct Running;
+
+impl Running {
+    fn start() -> Self {
+        *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+        *running -= 1;
+        if *running == 0 {
+            // Held while evicting, so no layout starts half-way through.
+            typst::comemo::evict(0);
+        }
+    }
+}
+
 /// Lays `document` out.
 pub fn typeset(document: &Document) -> Result<Typeset, String> {
     let main = file_id("/main.typ").ok_or("invalid main path")?;
@@ -191,10 +218,10 @@ pub fn typeset(document: &Document) -> Result<Typeset, String> {
         files,
         today,
     };
-    let compiled = typst::compile::<PagedDocument>(&world);
-    // Typst memoises layout across compilations; keep what recent documents can reuse
-    // and let the rest go, so memory stays bounded over a build of many documents.
-    typst::comemo::evict(10);
+    let compiled = {
+        let _running = Running::start();
+        typst::compile::<PagedDocument>(&world)
+    };
     let paged = compiled
         .output
         .map_err(|errors| describe(&errors, &world.source, &world.sources, &document.name))?;
