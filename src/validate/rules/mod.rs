@@ -12,6 +12,7 @@ mod norms;
 pub mod odk;
 mod pathways;
 mod references;
+mod sizes;
 mod templates;
 mod texts;
 mod timeframes;
@@ -208,6 +209,7 @@ pub fn check_rules(
     pathways::check(&mut cx);
     norms::check(&mut cx);
     texts::check(&mut cx);
+    sizes::check(&mut cx);
     bidi::check(&mut cx);
     logos::check(&mut cx);
     templates::check(&mut cx);
