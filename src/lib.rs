@@ -11,6 +11,7 @@ pub mod forms;
 pub mod i18n;
 pub mod init;
 pub mod library;
+pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod pack;
@@ -22,9 +23,6 @@ pub mod validate;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-use serde::Serialize;
-use serde_json::Value;
 
 use config::{Config, LoadedSource, load_source};
 use diagnostic::{Diagnostic, Sources};
@@ -382,7 +380,7 @@ pub fn build(
     progress("writing");
     let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
     let record_bytes = render::form_versions::to_bytes(&next_record);
-    let manifest = manifest_bytes(&pack, &files, &checked, config_dir, &record_bytes);
+    let manifest = manifest::manifest_bytes(&pack, &files, &checked, config_dir, &record_bytes);
     if let Err(e) = output::write_atomically(out_dir, &outputs, &manifest, options.write) {
         return (checked, Err(e.into()));
     }
@@ -397,154 +395,4 @@ pub fn build(
         elapsed: started.elapsed(),
     };
     (checked, Ok(summary))
-}
-
-#[derive(Serialize)]
-struct Manifest<'a> {
-    /// Raised when the manifest's shape changes.
-    format_version: u32,
-    generator: Generator,
-    config: ConfigIdentity<'a>,
-    /// sha256 over every input (see [`inputs_sha256`]): equal exactly when the inputs are.
-    inputs_sha256: String,
-    /// Every file the build read from the country folder.
-    inputs: Vec<InputFile>,
-    /// Set when `--only` or `--lang` restricted the build: the outputs and languages it
-    /// wrote. A manifest without it describes a whole build.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    partial: Option<&'a pack::Selection>,
-    files: &'a [ManifestFile],
-    translations: &'a BTreeMap<String, pack::Completeness>,
-    /// Per language and domain (forms, SOP, configuration): translated, fuzzy, missing.
-    translation_status: BTreeMap<String, BTreeMap<i18n::catalog::Domain, i18n::workflow::Counts>>,
-    warnings: Vec<Value>,
-}
-
-/// One file the build read.
-#[derive(Serialize)]
-struct InputFile {
-    /// `configuration` (the main file and its includes), `translation`, `template`, `logo`
-    /// or `form-versions`. The version record is listed as the build leaves it, so a
-    /// second build of the same inputs writes the same manifest as the first.
-    kind: &'static str,
-    /// Inside the configuration's folder.
-    path: String,
-    sha256: String,
-}
-
-/// The kind of `form-versions.json` among the inputs.
-const FORM_VERSIONS_KIND: &str = "form-versions";
-
-/// The manifest's format: 2 added the inputs, 3 the `partial` selection.
-const MANIFEST_FORMAT: u32 = 3;
-
-/// Every input of a build, as load read it, sorted by kind and path; the version record
-/// as `record`, the bytes the build leaves in `form-versions.json`.
-fn inputs(checked: &Checked, record: &[u8]) -> Vec<InputFile> {
-    let Some(source) = &checked.source else {
-        return Vec::new();
-    };
-    let mut inputs: Vec<InputFile> = source
-        .inputs
-        .iter()
-        .map(|(path, sha256)| InputFile {
-            kind: "configuration",
-            path: path.clone(),
-            sha256: sha256.clone(),
-        })
-        .collect();
-    for (kind, file) in source.assets.files() {
-        if kind != FORM_VERSIONS_KIND {
-            inputs.push(InputFile {
-                kind,
-                path: file.path.clone(),
-                sha256: file.sha256.clone(),
-            });
-        }
-    }
-    inputs.push(InputFile {
-        kind: FORM_VERSIONS_KIND,
-        path: render::form_versions::FILE.to_owned(),
-        sha256: output::sha256_hex(record),
-    });
-    inputs.sort_by(|a, b| (a.kind, &a.path).cmp(&(b.kind, &b.path)));
-    inputs
-}
-
-/// sha256 over the sorted inputs, one line each: `kind`, TAB, `path`, TAB, `sha256`, LF.
-/// Paths hold neither TAB nor LF, so the framing cannot be confused.
-fn inputs_sha256(inputs: &[InputFile]) -> String {
-    let lines: String = inputs
-        .iter()
-        .map(|i| format!("{}\t{}\t{}\n", i.kind, i.path, i.sha256))
-        .collect();
-    output::sha256_hex(lines.as_bytes())
-}
-
-#[derive(Serialize)]
-struct Generator {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
-struct ConfigIdentity<'a> {
-    file: &'a str,
-    sha256: &'a str,
-    country: &'a str,
-    version: String,
-    status: config::Status,
-    effective_date: String,
-}
-
-/// `manifest.json`. Warning locations are relative to the configuration's folder, so the
-/// manifest does not depend on where bipgen was run from.
-fn manifest_bytes(
-    pack: &pack::Pack,
-    files: &[ManifestFile],
-    checked: &Checked,
-    config_dir: &Path,
-    record: &[u8],
-) -> Vec<u8> {
-    let sop = &pack.config.sop;
-    let inputs = inputs(checked, record);
-    let manifest = Manifest {
-        format_version: MANIFEST_FORMAT,
-        inputs_sha256: inputs_sha256(&inputs),
-        inputs,
-        partial: (!pack.selection.is_whole()).then_some(&pack.selection),
-        generator: Generator {
-            name: "bipgen",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        config: ConfigIdentity {
-            file: &pack.config_file,
-            sha256: &pack.config_sha256,
-            country: sop.country.as_str(),
-            version: sop.version.to_string(),
-            status: sop.status,
-            effective_date: sop.effective_date.to_string(),
-        },
-        files,
-        translations: &pack.translations,
-        translation_status: i18n::workflow::Workspace::new(checked, pack, &[])
-            .map(|w| i18n::workflow::status_of_all(&w))
-            .unwrap_or_default(),
-        warnings: checked
-            .warnings()
-            .map(|d| {
-                let mut json = d.to_json(&checked.sources);
-                json.file = json.file.map(|f| {
-                    Path::new(f)
-                        .strip_prefix(config_dir)
-                        .map_or(f, |p| p.to_str().unwrap_or(f))
-                });
-                serde_json::to_value(json).unwrap_or_default()
-            })
-            .collect(),
-    };
-    // Plain data always serialises.
-    let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
 }

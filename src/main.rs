@@ -42,8 +42,10 @@ fn main() -> ExitCode {
             };
             build(&config, &out, force, quiet, selection, &report)
         }
-        Command::Schema { form } => {
-            if form {
+        Command::Schema { form, manifest } => {
+            if manifest {
+                print!("{}", bipgen::manifest::schema_text());
+            } else if form {
                 print!("{}", bipgen::forms::form_definition_schema_text());
             } else {
                 print!("{}", bipgen::config::schema::config_schema_text());

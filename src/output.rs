@@ -98,13 +98,18 @@ fn io_at(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
 }
 
 /// One file in the manifest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ManifestFile {
+    /// Inside the output folder, with forward slashes.
     pub path: String,
     pub kind: OutputKind,
+    /// The form the file belongs to, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub form: Option<String>,
+    /// The languages whose text the file holds.
     pub languages: Vec<String>,
+    /// Size in bytes.
     pub bytes: usize,
     pub sha256: String,
 }

@@ -18,7 +18,9 @@ use crate::forms::resolve::{CONFIG_LISTS, FormSet};
 use crate::library::prose::Catalogue;
 
 /// Which part of the pack a string belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Domain {
     Forms,

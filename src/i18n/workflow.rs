@@ -467,7 +467,8 @@ pub enum State {
     Missing,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Counts {
     pub total: usize,
     pub translated: usize,

@@ -61,7 +61,8 @@ pub struct Pack {
     pub selection: Selection,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Completeness {
     pub total: usize,
     pub translated: usize,

@@ -5,10 +5,11 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// One kind of output a build can be restricted to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Part {
     /// `config/resolved.json`.
@@ -68,7 +69,8 @@ impl FromStr for Part {
 }
 
 /// The parts and languages a build produces; empty sets mean all of them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Selection {
     /// Only these outputs (`--only`); empty: all.
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]

@@ -30,3 +30,51 @@ fn committed_form_schema_matches_the_code() {
         &bipgen::forms::form_definition_schema()
     ));
 }
+
+#[test]
+fn committed_manifest_schema_matches_the_code_and_every_manifest_validates() {
+    let committed =
+        std::fs::read_to_string("schemas/manifest.schema.json").expect("committed schema");
+    assert!(
+        committed == bipgen::manifest::schema_text(),
+        "schemas/manifest.schema.json is out of date: run `cargo run -- schema --manifest > schemas/manifest.schema.json`"
+    );
+    let schema = bipgen::manifest::schema();
+    assert!(jsonschema::meta::is_valid(&schema));
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+
+    // A whole build of Chad (three languages, warnings none) and a partial one.
+    let whole = crate::form_pdfs::chad().join("manifest.json");
+    let dir = tempfile::tempdir().unwrap();
+    let options = bipgen::BuildOptions {
+        selection: bipgen::pack::Selection {
+            parts: [bipgen::pack::Part::Config].into(),
+            languages: ["en".to_owned()].into(),
+        },
+        ..bipgen::BuildOptions::default()
+    };
+    let out = dir.path().join("partial");
+    let (_, result) = bipgen::build(
+        std::path::Path::new("examples/minimal/country.toml"),
+        &out,
+        options,
+        &|_| {},
+    );
+    result.expect("the partial build succeeds");
+    for path in [whole, out.join("manifest.json")] {
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&manifest)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+    }
+
+    // The schema is strict enough to catch a drift in the manifest's shape.
+    let mut drifted: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    drifted["inputs"][0]["kind"] = "stylesheet".into();
+    drifted["files"][0]["extra"] = true.into();
+    assert_eq!(validator.iter_errors(&drifted).count(), 2);
+}
