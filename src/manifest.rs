@@ -8,6 +8,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::i18n::catalog::Domain;
+use crate::i18n::workflow::Counts;
 use crate::output::{self, ManifestFile};
 use crate::{Checked, config, i18n, pack, render};
 
@@ -16,7 +18,8 @@ use crate::{Checked, config, i18n, pack, render};
 #[schemars(rename = "Manifest")]
 #[serde(deny_unknown_fields)]
 struct Manifest<'a> {
-    /// The manifest's format: raised when its shape changes (3 added `partial`).
+    /// The manifest's format: raised when its shape changes (3 added `partial`; 4 made
+    /// `translations` one block per language and part of the pack).
     format_version: u32,
     generator: Generator,
     config: ConfigIdentity<'a>,
@@ -31,11 +34,9 @@ struct Manifest<'a> {
     partial: Option<&'a pack::Selection>,
     /// Every file written, sorted by path.
     files: &'a [ManifestFile],
-    /// Per language: how many configuration texts are written, stand in from a fallback
-    /// language, or are missing.
-    translations: &'a BTreeMap<String, pack::Completeness>,
-    /// Per language and domain (forms, SOP, configuration): translated, fuzzy, missing.
-    translation_status: BTreeMap<String, BTreeMap<i18n::catalog::Domain, i18n::workflow::Counts>>,
+    /// Per language, how far each part of the pack is translated: the same counts as
+    /// `bipgen i18n status`.
+    translations: BTreeMap<String, LanguageTranslations>,
     /// The warnings of the build, as `bipgen check --format json` prints them, with files
     /// relative to the configuration's folder.
     warnings: Vec<Value>,
@@ -55,6 +56,44 @@ struct InputFile {
     sha256: String,
 }
 
+/// How far one language is translated, per part of the pack. A string that is not
+/// translated prints in the `fallback` language, marked as such; without a fallback the
+/// build would have stopped.
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct LanguageTranslations {
+    /// The language that stands in for what is missing, if the configuration names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fallback: Option<String>,
+    /// The forms' texts and choice lists, and the printed forms' fixed words.
+    forms: Counts,
+    /// The SOP's prose.
+    sop: Counts,
+    /// The configuration's own texts.
+    config: Counts,
+}
+
+fn translations(checked: &Checked, pack: &pack::Pack) -> BTreeMap<String, LanguageTranslations> {
+    let Ok(workspace) = i18n::workflow::Workspace::new(checked, pack, &[]) else {
+        return BTreeMap::new();
+    };
+    pack.languages()
+        .iter()
+        .map(|language| {
+            let tag = language.tag.to_string();
+            let mut domains = workspace.status(&tag).domains;
+            let mut take = |domain| domains.remove(&domain).unwrap_or_default();
+            let counts = LanguageTranslations {
+                fallback: language.fallback.as_ref().map(ToString::to_string),
+                forms: take(Domain::Forms),
+                sop: take(Domain::Sop),
+                config: take(Domain::Config),
+            };
+            (tag, counts)
+        })
+        .collect()
+}
+
 /// Where the published schema lives, as its `$id`.
 pub const SCHEMA_ID: &str = "https://bipgen.org/schemas/manifest.schema.json";
 
@@ -71,8 +110,9 @@ pub fn schema_text() -> String {
 /// The kind of `form-versions.json` among the inputs.
 const FORM_VERSIONS_KIND: &str = "form-versions";
 
-/// The manifest's format: 2 added the inputs, 3 the `partial` selection.
-const MANIFEST_FORMAT: u32 = 3;
+/// The manifest's format: 2 added the inputs, 3 the `partial` selection, 4 made
+/// `translations` the one translation block (per language and part of the pack).
+const MANIFEST_FORMAT: u32 = 4;
 
 /// Every input of a build, as load read it, sorted by kind and path; the version record
 /// as `record`, the bytes the build leaves in `form-versions.json`.
@@ -173,10 +213,7 @@ pub(crate) fn manifest_bytes(
             effective_date: sop.effective_date.to_string(),
         },
         files,
-        translations: &pack.translations,
-        translation_status: i18n::workflow::Workspace::new(checked, pack, &[])
-            .map(|w| i18n::workflow::status_of_all(&w))
-            .unwrap_or_default(),
+        translations: translations(checked, pack),
         warnings: checked
             .warnings()
             .map(|d| {

@@ -61,8 +61,7 @@ pub struct Pack {
     pub selection: Selection,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Completeness {
     pub total: usize,
     pub translated: usize,

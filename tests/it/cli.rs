@@ -210,7 +210,7 @@ fn the_manifest_lists_every_file_with_its_digest() {
         assert_eq!(file["bytes"], bytes.len());
         assert_eq!(file["sha256"], bipgen::output::sha256_hex(bytes));
     }
-    assert_eq!(manifest["translations"]["en"]["missing"], 0);
+    assert_eq!(manifest["translations"]["en"]["config"]["missing"], 0);
 }
 
 #[test]
