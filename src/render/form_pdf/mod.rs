@@ -83,12 +83,12 @@ impl Renderer for FormPdfs {
             }
         }
 
-        // Lay out each book once and export it and its forms, on every core: a book's
-        // exports start as soon as its layout is done, while other books are still being
-        // laid out. Each step is independent and its output deterministic.
+        // Lay out each book once, then export it and its forms on every core. Books go one
+        // at a time: a laid-out book holds a few hundred MB, and two at once cost memory
+        // without saving time, since the exports already keep both cores busy.
         let per_book: Result<Vec<Vec<Output>>, RenderError> = crate::typeset::in_pool(|| {
             books
-                .par_iter()
+                .iter()
                 .map(|book| {
                     let laid = lay_out(pack, book)
                         .map_err(|m| self.error(book_path(pack, book, None), m))?;
