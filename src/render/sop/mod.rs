@@ -26,6 +26,10 @@ pub use engine::{CHAPTERS, template_name};
 
 const RENDERER: &str = "sop";
 
+/// The largest Markdown, in bytes, whose languages are laid out side by side. Chad's
+/// SOPs are 110–190 KiB; an operation with 200 services writes 400–670 KiB per language.
+const SIDE_BY_SIDE_MARKDOWN: usize = 256 * 1024;
+
 pub struct Sop;
 
 impl Renderer for Sop {
@@ -39,19 +43,34 @@ impl Renderer for Sop {
 
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
         let tera = engine::load(&pack.templates).map_err(error)?;
-        // Languages in parallel: the PDF layout dominates and languages are independent.
-        let results: Vec<Result<Vec<Output>, String>> = crate::typeset::in_pool(|| {
+        let languages: Vec<&Language> = pack.printed_languages().map(|(_, l)| l).collect();
+        let outputs = crate::typeset::in_pool(|| {
             use rayon::prelude::*;
-            let languages: Vec<&Language> = pack.printed_languages().map(|(_, l)| l).collect();
-            languages
+            let documents = languages
                 .par_iter()
-                .map(|language| write_markdown(pack, &tera, language)?.outputs(pack))
-                .collect()
-        });
-        let mut outputs = Vec::new();
-        for result in results {
-            outputs.extend(result.map_err(error)?);
-        }
+                .map(|language| write_markdown(pack, &tera, language))
+                .collect::<Result<Vec<SopDocument>, String>>()?;
+            // Each language's formats already share the cores (`SopDocument::outputs`).
+            // Languages also run side by side, unless their PDF layouts would be large:
+            // Typst holds memory in proportion to the document (roughly 1 MB per KiB of
+            // Markdown), and a big service directory is better laid out one at a time.
+            let small = documents
+                .iter()
+                .all(|d| d.markdown.len() <= SIDE_BY_SIDE_MARKDOWN);
+            let files: Vec<Vec<Output>> = if small {
+                documents
+                    .par_iter()
+                    .map(|d| d.outputs(pack))
+                    .collect::<Result<_, _>>()?
+            } else {
+                documents
+                    .iter()
+                    .map(|d| d.outputs(pack))
+                    .collect::<Result<_, _>>()?
+            };
+            Ok(files.into_iter().flatten().collect::<Vec<Output>>())
+        })
+        .map_err(error)?;
         Ok(outputs)
     }
 }
@@ -219,39 +238,12 @@ impl SopDocument {
             .map(|c| (c.url.clone(), c.svg.clone()))
             .collect();
         let html = html::page(self, pack, &events, &svgs);
-        let pdf = pdf::render(self, pack, &events)?;
-        // Rasterising is the DOCX's main cost with hundreds of pathways: use every core.
-        let images = {
-            use rayon::prelude::*;
-            self.charts
-                .par_iter()
-                .map(|c| Ok((c.url.clone(), c.png()?)))
-                .collect::<Result<BTreeMap<_, _>, String>>()?
-        };
-        let title = pack
-            .text(&pack.config.sop.title, &tag)
-            .map(|s| s.text)
-            .unwrap_or_default();
-        let header = self.header(pack);
-        let font = crate::typeset::fonts_for_script(self.language.script.as_str())
-            .and_then(|f| f.first().copied())
-            .unwrap_or("Noto Sans");
-        let created = pack.config.sop.effective_date.to_string();
-        let docx = docx::write_docx(
-            &events,
-            &docx::DocxDocument {
-                title,
-                language: &tag,
-                rtl: self.rtl(),
-                font,
-                header_text: &header,
-                page_label: &self.prose.get("document.page"),
-                toc_title: &self.prose.get("document.contents"),
-                toc_hint: &self.prose.get("document.toc_hint"),
-                created: &created,
-                images: &images,
-            },
-        )?;
+        // The PDF's layout runs on one core; the DOCX (its charts rasterised) on the other.
+        let (pdf, docx) = rayon::join(
+            || pdf::render(self, pack, &events),
+            || self.docx(pack, &events),
+        );
+        let (pdf, docx) = (pdf?, docx?);
         let file = |name: &str, bytes: Vec<u8>| Output {
             path: format!("{folder}/{name}"),
             kind: OutputKind::Sop,
@@ -269,5 +261,42 @@ impl SopDocument {
             outputs.push(file(&chart.url, chart.svg.clone().into_bytes()));
         }
         Ok(outputs)
+    }
+
+    /// The DOCX, with the charts as PNG images.
+    fn docx(&self, pack: &Pack, events: &[pulldown_cmark::Event<'_>]) -> Result<Vec<u8>, String> {
+        let tag = self.tag();
+        // Rasterising is the DOCX's main cost with hundreds of pathways: use every core.
+        let images = {
+            use rayon::prelude::*;
+            self.charts
+                .par_iter()
+                .map(|c| Ok((c.url.clone(), c.png()?)))
+                .collect::<Result<BTreeMap<_, _>, String>>()?
+        };
+        let title = pack
+            .text(&pack.config.sop.title, tag)
+            .map(|s| s.text)
+            .unwrap_or_default();
+        let header = self.header(pack);
+        let font = crate::typeset::fonts_for_script(self.language.script.as_str())
+            .and_then(|f| f.first().copied())
+            .unwrap_or("Noto Sans");
+        let created = pack.config.sop.effective_date.to_string();
+        docx::write_docx(
+            events,
+            &docx::DocxDocument {
+                title,
+                language: tag,
+                rtl: self.rtl(),
+                font,
+                header_text: &header,
+                page_label: &self.prose.get("document.page"),
+                toc_title: &self.prose.get("document.contents"),
+                toc_hint: &self.prose.get("document.toc_hint"),
+                created: &created,
+                images: &images,
+            },
+        )
     }
 }
