@@ -499,17 +499,3 @@ pub struct ImportCounts {
     pub fuzzy: usize,
     pub missing: usize,
 }
-
-/// Every configured language's status, for the manifest.
-pub fn status_of_all(workspace: &Workspace<'_>) -> BTreeMap<String, BTreeMap<Domain, Counts>> {
-    workspace
-        .pack
-        .languages()
-        .iter()
-        .map(|l| {
-            let tag = l.tag.to_string();
-            let status = workspace.status(&tag);
-            (tag, status.domains)
-        })
-        .collect()
-}

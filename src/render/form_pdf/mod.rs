@@ -58,12 +58,15 @@ impl Renderer for FormPdfs {
         if pack.forms.forms.is_empty() {
             return Ok(Vec::new());
         }
-        let languages = pack.languages();
-        let index_of = |tag: &str| languages.iter().position(|l| l.tag.as_str() == tag);
-        let printed = |i: usize| pack.selection.prints_in(languages[i].tag.as_str());
-        let mut books: Vec<Book> = (0..languages.len())
-            .filter(|i| printed(*i))
-            .map(|primary| Book {
+        // Languages by place in the pack, the ones this build prints only.
+        let printed: Vec<(usize, &str)> = pack
+            .printed_languages()
+            .map(|(i, l)| (i, l.tag.as_str()))
+            .collect();
+        let index_of = |tag: &str| printed.iter().find(|(_, t)| *t == tag).map(|(i, _)| *i);
+        let mut books: Vec<Book> = printed
+            .iter()
+            .map(|&(primary, _)| Book {
                 primary,
                 second: None,
                 cover: true,
@@ -72,8 +75,6 @@ impl Renderer for FormPdfs {
         for pair in &pack.config.forms.bilingual {
             if let (Some(primary), Some(second)) =
                 (index_of(pair[0].as_str()), index_of(pair[1].as_str()))
-                && printed(primary)
-                && printed(second)
             {
                 books.push(Book {
                     primary,
