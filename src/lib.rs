@@ -17,6 +17,7 @@ pub mod output;
 pub mod pack;
 pub mod records;
 pub mod render;
+pub mod serve;
 pub mod typeset;
 pub mod validate;
 
@@ -298,6 +299,98 @@ pub enum BuildError {
     UnknownLanguage { tag: String, configured: String },
 }
 
+/// A checked configuration resolved for rendering, each XLSForm's version assigned.
+pub struct Prepared {
+    pub pack: pack::Pack,
+    /// `form-versions.json` as the last build left it.
+    pub record: render::form_versions::Record,
+    /// The record this build leaves (equal to `record` when no form changed).
+    pub next_record: render::form_versions::Record,
+}
+
+/// Resolves a configuration `check` found free of errors into the pack renderers read, for
+/// the outputs and languages `selection` names. Reads nothing but the checked inputs.
+pub fn prepare(
+    checked: &Checked,
+    config_path: &Path,
+    selection: &pack::Selection,
+) -> Result<Prepared, BuildError> {
+    let file_name = config_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut pack = match checked.resolve(&file_name) {
+        Some(Ok(pack)) => pack,
+        Some(Err(message)) => {
+            let error = render::RenderError {
+                renderer: "resolve",
+                message,
+            };
+            return Err(error.into());
+        }
+        None => return Err(BuildError::Invalid),
+    };
+    let configured: Vec<&str> = pack.languages().iter().map(|l| l.tag.as_str()).collect();
+    if let Some(tag) = selection.unknown_language(&configured) {
+        return Err(BuildError::UnknownLanguage {
+            tag: tag.to_owned(),
+            configured: configured.join(", "),
+        });
+    }
+    pack.selection = selection.clone();
+
+    // Each XLSForm's version, from what the forms looked like at the last build.
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    let assets = checked.source.as_ref().map(|s| &s.assets);
+    let recorded = assets.and_then(|a| a.form_versions.as_ref());
+    let record =
+        render::form_versions::load(config_dir, recorded).map_err(BuildError::FormVersions)?;
+    let (versions, next_record) =
+        render::form_versions::assign_all(&pack, &record).map_err(BuildError::FormVersions)?;
+    pack.form_versions = versions;
+    Ok(Prepared {
+        pack,
+        record,
+        next_record,
+    })
+}
+
+/// Every output the pack's selection asks for, sorted by path. `progress` is told each
+/// renderer as it starts.
+pub fn render_outputs(
+    pack: &pack::Pack,
+    progress: &dyn Fn(&str),
+) -> Result<Vec<Output>, render::RenderError> {
+    let mut outputs: Vec<Output> = Vec::new();
+    let selected = render::renderers()
+        .into_iter()
+        .filter(|r| pack.selection.includes(r.part()));
+    for renderer in selected {
+        progress(renderer.name());
+        outputs.append(&mut renderer.render(pack)?);
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(outputs)
+}
+
+/// Writes rendered outputs and their manifest into `out_dir`, atomically.
+pub fn write_outputs(
+    checked: &Checked,
+    prepared: &Prepared,
+    config_path: &Path,
+    outputs: &[Output],
+    out_dir: &Path,
+    options: WriteOptions,
+) -> Result<Vec<ManifestFile>, WriteError> {
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
+    let record_bytes = render::form_versions::to_bytes(&prepared.next_record);
+    let manifest =
+        manifest::manifest_bytes(&prepared.pack, &files, checked, config_dir, &record_bytes);
+    output::write_atomically(out_dir, outputs, &manifest, options)?;
+    Ok(files)
+}
+
 /// Checks, resolves, renders and writes. `progress` is told each stage as it starts.
 /// The [`Checked`] is returned in every case so callers can show its diagnostics.
 pub fn build(
@@ -315,7 +408,6 @@ pub fn build(
         Err(e) if checked.config.is_some() => return (checked, Err(e.into())),
         Err(_) => out_dir.to_path_buf(),
     };
-    let out_dir = out_dir.as_path();
     if checked.has_errors() || checked.config.is_none() {
         return (checked, Err(BuildError::Invalid));
     }
@@ -323,76 +415,27 @@ pub fn build(
         return (checked, Err(BuildError::Warnings));
     }
     progress("resolving");
-    let file_name = config_path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut pack = match checked.resolve(&file_name) {
-        Some(Ok(pack)) => pack,
-        Some(Err(message)) => {
-            let error = render::RenderError {
-                renderer: "resolve",
-                message,
-            };
-            return (checked, Err(error.into()));
+    let result = prepare(&checked, config_path, &options.selection).and_then(|prepared| {
+        let outputs = render_outputs(&prepared.pack, progress)?;
+        progress("writing");
+        let files = write_outputs(
+            &checked,
+            &prepared,
+            config_path,
+            &outputs,
+            &out_dir,
+            options.write,
+        )?;
+        // Recorded once the forms are written, and only when something changed.
+        if prepared.next_record != prepared.record {
+            let config_dir = config_path.parent().unwrap_or(Path::new(""));
+            render::form_versions::save(config_dir, &prepared.next_record)
+                .map_err(BuildError::FormVersions)?;
         }
-        None => return (checked, Err(BuildError::Invalid)),
-    };
-    let configured: Vec<&str> = pack.languages().iter().map(|l| l.tag.as_str()).collect();
-    if let Some(tag) = options.selection.unknown_language(&configured) {
-        let error = BuildError::UnknownLanguage {
-            tag: tag.to_owned(),
-            configured: configured.join(", "),
-        };
-        return (checked, Err(error));
-    }
-    pack.selection = options.selection.clone();
-
-    // Each XLSForm's version, from what the forms looked like at the last build.
-    let config_dir = config_path.parent().unwrap_or(Path::new(""));
-    let assets = checked.source.as_ref().map(|s| &s.assets);
-    let recorded = assets.and_then(|a| a.form_versions.as_ref());
-    let record = match render::form_versions::load(config_dir, recorded) {
-        Ok(record) => record,
-        Err(e) => return (checked, Err(BuildError::FormVersions(e))),
-    };
-    let next_record = match render::form_versions::assign_all(&pack, &record) {
-        Ok((versions, next)) => {
-            pack.form_versions = versions;
-            next
-        }
-        Err(e) => return (checked, Err(BuildError::FormVersions(e))),
-    };
-
-    let mut outputs: Vec<Output> = Vec::new();
-    let selected = render::renderers()
-        .into_iter()
-        .filter(|r| pack.selection.includes(r.part()));
-    for renderer in selected {
-        progress(renderer.name());
-        match renderer.render(&pack) {
-            Ok(mut files) => outputs.append(&mut files),
-            Err(e) => return (checked, Err(e.into())),
-        }
-    }
-    outputs.sort_by(|a, b| a.path.cmp(&b.path));
-
-    progress("writing");
-    let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
-    let record_bytes = render::form_versions::to_bytes(&next_record);
-    let manifest = manifest::manifest_bytes(&pack, &files, &checked, config_dir, &record_bytes);
-    if let Err(e) = output::write_atomically(out_dir, &outputs, &manifest, options.write) {
-        return (checked, Err(e.into()));
-    }
-    // Recorded once the forms are written, and only when something changed.
-    if next_record != record
-        && let Err(e) = render::form_versions::save(config_dir, &next_record)
-    {
-        return (checked, Err(BuildError::FormVersions(e)));
-    }
-    let summary = BuildSummary {
-        files,
-        elapsed: started.elapsed(),
-    };
-    (checked, Ok(summary))
+        Ok(BuildSummary {
+            files,
+            elapsed: started.elapsed(),
+        })
+    });
+    (checked, result)
 }

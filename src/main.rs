@@ -9,6 +9,7 @@ use clap::{CommandFactory, Parser};
 
 use cli::args::{Cli, Command};
 use cli::build::{build, check, init};
+use cli::serve;
 use cli::tools::{diff, forms, i18n, records};
 
 /// Rust ignores SIGPIPE, so printing into a closed pipe (`bipgen check … | head`) would
@@ -42,6 +43,15 @@ fn main() -> ExitCode {
             };
             build(&config, &out, force, quiet, selection, &report)
         }
+        Command::Serve {
+            config,
+            port,
+            host,
+            open,
+            lang,
+            out,
+            editor,
+        } => serve::serve(config, host, port, open, lang, out, editor),
         Command::Schema { form, manifest } => {
             if manifest {
                 print!("{}", bipgen::manifest::schema_text());

@@ -53,6 +53,32 @@ pub(crate) enum Command {
         #[command(flatten)]
         report: ReportArgs,
     },
+    /// Preview the SOP and forms in the browser, rebuilt each time the configuration is saved
+    #[command(
+        after_help = "Examples:\n  bipgen serve examples/chad/country.toml --open\n  bipgen serve country.toml --lang fr --editor 'code -g {file}:{line}:{column}'\n\nThe preview listens on 127.0.0.1 only, unless --host says otherwise; it has no authentication. It watches the configuration's folder and never writes into it. Errors show over the last good preview. Stop it with Ctrl-C."
+    )]
+    Serve {
+        /// The country configuration (TOML)
+        config: PathBuf,
+        /// Port to listen on (0: any free port)
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on. Anyone who can reach it sees the preview: it has no authentication
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Open the preview in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Show documents in these languages only
+        #[arg(long, value_delimiter = ',', value_name = "TAGS")]
+        lang: Vec<String>,
+        /// Also write each good build into this folder (replaced atomically, as `build` does)
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Editor command that opens an error's place, e.g. 'code -g {file}:{line}:{column}' (default: $BIPGEN_EDITOR)
+        #[arg(long, value_name = "COMMAND")]
+        editor: Option<String>,
+    },
     /// Print the JSON Schema of the configuration (for editors and other tools)
     #[command(
         after_help = "Examples:\n  bipgen schema > country-config.schema.json\n  bipgen schema --form > form-definition.schema.json\n  bipgen schema --manifest > manifest.schema.json"

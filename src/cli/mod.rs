@@ -4,4 +4,5 @@ pub(crate) mod args;
 pub(crate) mod build;
 pub(crate) mod progress;
 pub(crate) mod report;
+pub(crate) mod serve;
 pub(crate) mod tools;

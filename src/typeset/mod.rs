@@ -60,6 +60,31 @@ pub struct Document {
     pub name: String,
 }
 
+impl Document {
+    /// sha256 over everything the layout reads: the same fingerprint, the same PDF.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        field(self.main.as_bytes());
+        for (path, bytes) in &self.files {
+            field(path.as_bytes());
+            field(bytes);
+        }
+        field(self.date.to_string().as_bytes());
+        field(self.ident.as_bytes());
+        field(self.name.as_bytes());
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 struct InMemoryWorld {
     main: FileId,
     source: Source,

@@ -22,6 +22,7 @@ mod records_odk;
 mod scale;
 mod schema_sync;
 mod schema_types;
+mod serve;
 mod sop;
 mod sop_docx;
 mod support;

@@ -178,6 +178,39 @@ fn typeset_forms(
     cover: bool,
     path: &str,
 ) -> Result<(Typeset, data::PrintData), String> {
+    let (document, printable) = form_document(pack, book, forms, cover, path)?;
+    Ok((typeset(&document)?, printable))
+}
+
+/// `form` alone in `language`, as the document to lay out: what a preview shows of
+/// `forms/<form>/<language>.pdf`. `None` when the pack has no such form or language.
+pub fn single_form(pack: &Pack, form: &str, language: &str) -> Option<Result<Document, String>> {
+    let form = pack
+        .forms
+        .forms
+        .iter()
+        .position(|f| f.id.as_str() == form)?;
+    let primary = pack
+        .languages()
+        .iter()
+        .position(|l| l.tag.as_str() == language)?;
+    let book = Book {
+        primary,
+        second: None,
+        cover: false,
+    };
+    let path = book_path(pack, &book, Some(form));
+    Some(form_document(pack, &book, &[form], false, &path).map(|(document, _)| document))
+}
+
+/// The Typst document of `forms` in the book's language(s): template, data and logos.
+fn form_document(
+    pack: &Pack,
+    book: &Book,
+    forms: &[usize],
+    cover: bool,
+    path: &str,
+) -> Result<(Document, data::PrintData), String> {
     let languages = pack.languages();
     let printable = data::print_data(
         pack,
@@ -209,7 +242,7 @@ fn typeset_forms(
             "the built-in form template (forms/print/form.typ)".into()
         },
     };
-    Ok((typeset(&document)?, printable))
+    Ok((document, printable))
 }
 
 fn export_pdf(pack: &Pack, export: &Export, path: &str) -> Result<Output, String> {

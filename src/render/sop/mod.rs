@@ -6,7 +6,7 @@ mod cite;
 mod context;
 pub mod docx;
 mod engine;
-mod escape;
+pub mod escape;
 pub mod flowchart;
 mod html;
 pub mod markdown;
@@ -72,6 +72,23 @@ impl Renderer for Sop {
         })
         .map_err(error)?;
         Ok(outputs)
+    }
+}
+
+/// The SOP of one language without its page layouts (Markdown, HTML and flowcharts), as
+/// a preview shows it; with them too when `laid_out` is set.
+pub fn for_language(
+    pack: &Pack,
+    language: &Language,
+    laid_out: bool,
+) -> Result<Vec<Output>, String> {
+    let tera = engine::load(&pack.templates)?;
+    let document = write_markdown(pack, &tera, language)?;
+    if laid_out {
+        crate::typeset::in_pool(|| document.outputs(pack))
+    } else {
+        let events = markdown::parse(&document.markdown);
+        Ok(document.text_outputs(pack, &events))
     }
 }
 
@@ -229,38 +246,44 @@ impl SopDocument {
 
     /// The four formats and the flowcharts as SVG files beside the Markdown.
     pub fn outputs(&self, pack: &Pack) -> Result<Vec<Output>, String> {
-        let tag = self.tag().to_owned();
-        let folder = format!("sop/{tag}");
         let events = markdown::parse(&self.markdown);
-        let svgs: BTreeMap<String, String> = self
-            .charts
-            .iter()
-            .map(|c| (c.url.clone(), c.svg.clone()))
-            .collect();
-        let html = html::page(self, pack, &events, &svgs);
         // The PDF's layout runs on one core; the DOCX (its charts rasterised) on the other.
         let (pdf, docx) = rayon::join(
             || pdf::render(self, pack, &events),
             || self.docx(pack, &events),
         );
-        let (pdf, docx) = (pdf?, docx?);
-        let file = |name: &str, bytes: Vec<u8>| Output {
-            path: format!("{folder}/{name}"),
-            kind: OutputKind::Sop,
-            form: None,
-            languages: vec![tag.clone()],
-            bytes,
-        };
+        let mut outputs = self.text_outputs(pack, &events);
+        outputs.insert(2, self.file("sop.pdf", pdf?));
+        outputs.insert(3, self.file("sop.docx", docx?));
+        Ok(outputs)
+    }
+
+    /// The formats that need no page layout: Markdown, HTML and the flowcharts.
+    fn text_outputs(&self, pack: &Pack, events: &[pulldown_cmark::Event<'_>]) -> Vec<Output> {
+        let svgs: BTreeMap<String, String> = self
+            .charts
+            .iter()
+            .map(|c| (c.url.clone(), c.svg.clone()))
+            .collect();
+        let html = html::page(self, pack, events, &svgs);
         let mut outputs = vec![
-            file("sop.md", self.markdown.clone().into_bytes()),
-            file("sop.html", html.into_bytes()),
-            file("sop.pdf", pdf),
-            file("sop.docx", docx),
+            self.file("sop.md", self.markdown.clone().into_bytes()),
+            self.file("sop.html", html.into_bytes()),
         ];
         for chart in &self.charts {
-            outputs.push(file(&chart.url, chart.svg.clone().into_bytes()));
+            outputs.push(self.file(&chart.url, chart.svg.clone().into_bytes()));
         }
-        Ok(outputs)
+        outputs
+    }
+
+    fn file(&self, name: &str, bytes: Vec<u8>) -> Output {
+        Output {
+            path: format!("sop/{}/{name}", self.tag()),
+            kind: OutputKind::Sop,
+            form: None,
+            languages: vec![self.tag().to_owned()],
+            bytes,
+        }
     }
 
     /// The DOCX, with the charts as PNG images.
