@@ -23,6 +23,7 @@ mod scale;
 mod schema_sync;
 mod schema_types;
 mod serve;
+mod serve_browser;
 mod sop;
 mod sop_docx;
 mod support;
