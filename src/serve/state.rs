@@ -1,9 +1,9 @@
 //! What the preview holds: the last good build, kept in memory, and what the latest check
 //! said. Outputs are rendered when first asked for and kept for that build; a printed form
-//! is kept by the fingerprint of its layout input, so an edit re-typesets only the forms
+//! is kept with the fingerprint of its layout input, so an edit re-typesets only the forms
 //! it changed.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
@@ -14,9 +14,6 @@ use crate::diagnostic::{Diagnostic, Severity, render_human};
 use crate::pack::{Pack, Part, Selection};
 use crate::render::Output;
 use crate::{BuildError, Checked, Prepared};
-
-/// The most printed-form bytes kept across builds.
-const FORM_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The most diagnostics shown in full; `bipgen check` lists them all.
 const SHOWN_DIAGNOSTICS: usize = 50;
@@ -156,31 +153,22 @@ fn render_part(pack: &Pack, part: Part) -> Result<Vec<Output>, String> {
     renderer.render(pack).map_err(|e| e.to_string())
 }
 
-/// Printed forms laid out alone, by the fingerprint of what their layout reads; the least
-/// recently used go first once the bound is reached.
+/// The latest layout of each printed form the preview has shown, by output path, with
+/// the fingerprint of what it read: asked for again with the same fingerprint, it is not
+/// laid out again. One entry per form and language bounds it.
 #[derive(Default)]
 struct FormCache {
-    entries: VecDeque<(String, Arc<Vec<u8>>)>,
-    bytes: usize,
+    entries: HashMap<String, (String, Arc<Vec<u8>>)>,
 }
 
 impl FormCache {
-    fn get(&mut self, key: &str) -> Option<Arc<Vec<u8>>> {
-        let at = self.entries.iter().position(|(k, _)| k == key)?;
-        let entry = self.entries.remove(at)?;
-        let pdf = entry.1.clone();
-        self.entries.push_back(entry);
-        Some(pdf)
+    fn get(&self, path: &str, fingerprint: &str) -> Option<Arc<Vec<u8>>> {
+        let (key, pdf) = self.entries.get(path)?;
+        (key == fingerprint).then(|| pdf.clone())
     }
 
-    fn put(&mut self, key: String, pdf: Arc<Vec<u8>>) {
-        self.bytes += pdf.len();
-        self.entries.push_back((key, pdf));
-        while self.bytes > FORM_CACHE_BYTES && self.entries.len() > 1 {
-            if let Some((_, old)) = self.entries.pop_front() {
-                self.bytes -= old.len();
-            }
-        }
+    fn put(&mut self, path: String, fingerprint: String, pdf: Arc<Vec<u8>>) {
+        self.entries.insert(path, (fingerprint, pdf));
     }
 }
 
@@ -350,11 +338,12 @@ impl Preview {
             Err(e) => return Some(Err(e)),
         };
         let key = document.fingerprint();
+        let path = format!("forms/{form}/{tag}.pdf");
         let cached = self
             .forms
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(&key);
+            .get(&path, &key);
         if let Some(pdf) = cached {
             return Some(Ok(pdf));
         }
@@ -366,7 +355,7 @@ impl Preview {
             self.forms
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .put(key, pdf.clone());
+                .put(path, key, pdf.clone());
             pdf
         }))
     }
