@@ -53,7 +53,10 @@ impl Editor {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .map(drop)
+            .map(|mut child| {
+                // Reaped when it ends, so that no finished editor lingers.
+                std::thread::spawn(move || child.wait());
+            })
             .map_err(|e| format!("cannot start the editor `{}`: {e}", words[0]))
     }
 }

@@ -158,6 +158,19 @@ fn forms_table(pack: &Pack) -> String {
             in_language(pack, language.tag.as_str(), &language.name)
         );
     }
+    // Language pairs print side by side (`[forms] bilingual`), when both are shown.
+    let shown = |tag: &str| languages.iter().any(|l| l.tag.as_str() == tag);
+    let pairs: Vec<String> = pack
+        .config
+        .forms
+        .bilingual
+        .iter()
+        .filter(|[a, b]| shown(a.as_str()) && shown(b.as_str()))
+        .map(|[a, b]| format!("{a}+{b}"))
+        .collect();
+    for pair in &pairs {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(pair));
+    }
     out.push_str("</tr></thead>\n<tbody>\n");
     for form in &pack.forms.forms {
         let id = escape(form.id.as_str());
@@ -173,6 +186,13 @@ fn forms_table(pack: &Pack) -> String {
                 out,
                 "<td><a href=\"/form/{id}/{tag}\">view</a> · \
                  <a href=\"/files/forms/{id}/{tag}.pdf\" download>PDF</a></td>"
+            );
+        }
+        for pair in &pairs {
+            let pair = escape(pair);
+            let _ = write!(
+                out,
+                "<td><a href=\"/files/forms/{id}/{pair}.pdf\" download>PDF</a></td>"
             );
         }
         out.push_str("</tr>\n");

@@ -35,6 +35,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "",
             "diff",
             "records",
+            "serve",
             "init",
             "i18n",
             "i18n::workflow",

@@ -24,6 +24,7 @@ mod schema_sync;
 mod schema_types;
 mod serve;
 mod serve_browser;
+mod serve_cli;
 mod sop;
 mod sop_docx;
 mod support;

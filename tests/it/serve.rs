@@ -99,6 +99,8 @@ fn every_route_serves_the_build_in_memory() {
             "href=\"/sop/en\"",
             "href=\"/form/bia_short/ar\"",
             "href=\"/files/forms/referral/fr.pdf\"",
+            "href=\"/files/forms/referral/fr+ar.pdf\"",
+            "href=\"/files/forms/all-ar.pdf\"",
             "href=\"/files/xlsform/referral.xlsx\"",
             "href=\"/files/schemas/referral.schema.json\"",
             "href=\"/files/config/resolved.json\"",
@@ -402,5 +404,102 @@ fn the_event_stream_announces_a_rebuild_after_a_file_changes() {
         std::fs::write(config.with_file_name("country.toml~"), "x").unwrap();
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert_eq!(app.preview.status().generation, 2);
+    });
+}
+
+#[test]
+fn a_finding_opens_in_the_editor_at_its_place() {
+    let (dir, config) = chad_copy();
+    let script = dir.path().join("editor.sh");
+    let record = dir.path().join("opened.txt");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$@\" > {}\n", record.display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let editor =
+        bipgen::serve::Editor::parse(&format!("{} --goto {{file}}:{{line}}", script.display()))
+            .unwrap();
+    let good = std::fs::read_to_string(&config).unwrap();
+    let broken = good.replacen("owner = \"case_manager\"", "owner = \"case_manger\"", 1);
+    let line = broken[..broken.find("case_manger").unwrap()]
+        .lines()
+        .count();
+    std::fs::write(&config, &broken).unwrap();
+    let preview = Preview::new(&config, Vec::new());
+    assert!(!preview.rebuild().ok);
+    let app = Arc::new(App::new(preview, ADDRESS.parse().unwrap(), Some(editor)));
+    runtime().block_on(async {
+        assert!(
+            get(&app, "/diagnostics")
+                .await
+                .text()
+                .contains("data-open=\"0\"")
+        );
+        let request = Request::post("/open/0")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, "http://127.0.0.1:8000")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, request).await.status, StatusCode::NO_CONTENT);
+        let request = Request::post("/open/99")
+            .header(header::HOST, HOST)
+            .header(header::ORIGIN, "http://localhost:8000")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(&app, request).await.status, StatusCode::NOT_FOUND);
+    });
+    let started = std::time::Instant::now();
+    while !record.exists() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let opened = std::fs::read_to_string(&record).unwrap();
+    let real = config.canonicalize().unwrap();
+    assert_eq!(opened.trim(), format!("--goto {}:{line}", real.display()));
+}
+
+/// Each page of `pdf` as a PNG, through poppler.
+fn page_images(pdftoppm: &Path, pdf: &[u8]) -> Vec<Vec<u8>> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("form.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let status = std::process::Command::new(pdftoppm)
+        .args(["-r", "50", "-png"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    pages.sort();
+    pages.iter().map(|p| std::fs::read(p).unwrap()).collect()
+}
+
+#[test]
+fn a_form_laid_out_alone_has_the_pages_the_build_cuts_from_the_pack() {
+    let Some(pdftoppm) = crate::support::tool("pdftoppm") else {
+        return;
+    };
+    let (_dir, config) = chad_copy();
+    let app = app(&config);
+    let built = crate::form_pdfs::chad();
+    runtime().block_on(async {
+        for path in ["forms/referral/fr.pdf", "forms/bia_short/ar.pdf"] {
+            let served = get(&app, &format!("/files/{path}")).await.body;
+            let written = std::fs::read(built.join(path)).unwrap();
+            let (served, written) = (
+                page_images(&pdftoppm, &served),
+                page_images(&pdftoppm, &written),
+            );
+            assert!(!served.is_empty());
+            assert_eq!(served.len(), written.len(), "{path}: page count");
+            assert!(served == written, "{path}: the pages differ");
+        }
     });
 }
