@@ -72,7 +72,9 @@ pub(crate) fn serve(
 }
 
 fn status_line(status: &Status) -> String {
-    if status.ok {
+    if let Some(failure) = &status.failure {
+        format!("not built: {failure}")
+    } else if status.ok {
         format!(
             "good, checked in {} ms ({} warnings)",
             status.took_ms, status.warnings

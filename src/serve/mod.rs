@@ -68,9 +68,20 @@ pub struct App {
     /// The country folder: the editor opens files inside it only.
     pub root: PathBuf,
     pub editor: Option<Editor>,
+    /// Set when the server stops: open event streams end, so that it can.
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 impl App {
+    /// Ends the event streams; the server stops once its last request is answered.
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
     pub fn new(preview: Preview, bound: SocketAddr, editor: Option<Editor>) -> App {
         let root = country_folder(preview.config());
         App {
@@ -78,6 +89,7 @@ impl App {
             address: Address { bound },
             root,
             editor,
+            closing: tokio::sync::watch::channel(false).0,
         }
     }
 }
@@ -162,9 +174,10 @@ pub fn run(
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         ready(bound);
-        axum::serve(listener, router(app))
-            .with_graceful_shutdown(async {
+        axum::serve(listener, router(app.clone()))
+            .with_graceful_shutdown(async move {
                 let _ = tokio::signal::ctrl_c().await;
+                app.close();
             })
             .await
     })?;

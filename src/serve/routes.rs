@@ -134,14 +134,17 @@ fn build_event(status: &Status) -> Event {
 
 /// Server-Sent Events: the current status at once, then one event per rebuild.
 async fn events(State(app): State<Arc<App>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let receiver = app.preview.subscribe();
+    let start = (app.preview.subscribe(), app.closing(), true);
     let stream =
-        futures_util::stream::unfold((receiver, true), |(mut receiver, first)| async move {
-            if !first && receiver.changed().await.is_err() {
-                return None;
+        futures_util::stream::unfold(start, |(mut receiver, mut closing, first)| async move {
+            if !first {
+                tokio::select! {
+                    changed = receiver.changed() => changed.ok()?,
+                    _ = closing.wait_for(|closed| *closed) => return None,
+                }
             }
             let status = receiver.borrow_and_update().clone();
-            Some((Ok(build_event(&status)), (receiver, false)))
+            Some((Ok(build_event(&status)), (receiver, closing, false)))
         });
     Sse::new(stream).keep_alive(KeepAlive::default())
 }

@@ -32,6 +32,10 @@ pub struct Status {
     pub warnings: usize,
     /// How long the check and resolve took, in milliseconds.
     pub took_ms: u64,
+    /// Why a configuration without errors did not build (e.g. `--lang` names a language
+    /// it lacks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
 }
 
 /// One diagnostic as the page shows it: the terminal's rendering, and its place.
@@ -200,6 +204,7 @@ impl Preview {
             errors: 0,
             warnings: 0,
             took_ms: 0,
+            failure: None,
         });
         Preview {
             config: config.to_path_buf(),
@@ -259,6 +264,7 @@ impl Preview {
             errors: report.errors + usize::from(report.failure.is_some()),
             warnings: report.warnings,
             took_ms: started.elapsed().as_millis() as u64,
+            failure: report.failure.clone(),
         };
         inner.report = Arc::new(report);
         drop(inner);

@@ -160,3 +160,29 @@ fn what_serve_cannot_do_exits_2_with_help() {
     }
     assert!(!inside.exists());
 }
+
+#[test]
+fn ctrl_c_stops_the_preview_while_a_page_follows_it() {
+    let (_dir, config) = crate::serve::chad_copy();
+    let (mut running, address) = start(&[config.to_str().unwrap()]);
+    // An open page: its event stream stays open until the server stops.
+    let mut events = TcpStream::connect(&address).unwrap();
+    write!(events, "GET /events HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut first = [0u8; 64];
+    events.read_exact(&mut first).unwrap();
+    // SAFETY: sends SIGINT to the child this test started and still owns.
+    let sent = unsafe { libc::kill(running.0.id() as libc::pid_t, libc::SIGINT) };
+    assert_eq!(sent, 0);
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = running.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "Ctrl-C did not stop it"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+}
