@@ -261,6 +261,8 @@ pub struct BuildOptions {
     pub write: WriteOptions,
     /// The outputs and languages to write; the default is all of them.
     pub selection: pack::Selection,
+    /// Laid-out outputs kept between builds; `None` lays everything out.
+    pub cache: Option<std::sync::Arc<typeset::cache::OutputCache>>,
 }
 
 /// What a successful build produced.
@@ -415,7 +417,8 @@ pub fn build(
         return (checked, Err(BuildError::Warnings));
     }
     progress("resolving");
-    let result = prepare(&checked, config_path, &options.selection).and_then(|prepared| {
+    let result = prepare(&checked, config_path, &options.selection).and_then(|mut prepared| {
+        prepared.pack.cache = options.cache.clone();
         let outputs = render_outputs(&prepared.pack, progress)?;
         progress("writing");
         let files = write_outputs(

@@ -35,13 +35,18 @@ fn main() -> ExitCode {
             quiet,
             only,
             lang,
+            no_cache,
+            cache_dir,
             report,
         } => {
             let selection = bipgen::pack::Selection {
                 parts: only.into_iter().collect(),
                 languages: lang.into_iter().collect(),
             };
-            build(&config, &out, force, quiet, selection, &report)
+            let cache = (!no_cache)
+                .then(|| cache_dir.or_else(bipgen::typeset::cache::OutputCache::default_dir))
+                .flatten();
+            build(&config, &out, force, quiet, selection, cache, &report)
         }
         Command::Serve {
             config,

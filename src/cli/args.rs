@@ -50,6 +50,12 @@ pub(crate) enum Command {
         /// Write documents (SOP, printed forms) in these languages only
         #[arg(long, value_delimiter = ',', value_name = "TAGS")]
         lang: Vec<String>,
+        /// Lay out every document again instead of reusing unchanged ones from the cache
+        #[arg(long)]
+        no_cache: bool,
+        /// Where laid-out documents are kept between builds (default: $XDG_CACHE_HOME/bipgen or ~/.cache/bipgen)
+        #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+        cache_dir: Option<PathBuf>,
         #[command(flatten)]
         report: ReportArgs,
     },

@@ -1,7 +1,7 @@
 //! `check`, `build` and `init`: the main job and its first step.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use bipgen::diagnostic::Diagnostic;
@@ -38,9 +38,22 @@ pub(crate) fn build(
     force: bool,
     quiet: bool,
     selection: Selection,
+    cache: Option<PathBuf>,
     args: &ReportArgs,
 ) -> ExitCode {
+    // A cache that cannot be opened costs time, not the build.
+    let cache = cache.and_then(|dir| {
+        match bipgen::typeset::cache::OutputCache::open(&dir, bipgen::typeset::cache::DEFAULT_LIMIT)
+        {
+            Ok(cache) => Some(std::sync::Arc::new(cache)),
+            Err(e) => {
+                eprintln!("warning: no cache ({e}); every document is laid out");
+                None
+            }
+        }
+    });
     let options = BuildOptions {
+        cache,
         deny_warnings: args.deny_warnings,
         write: bipgen::output::WriteOptions {
             force,

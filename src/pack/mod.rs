@@ -59,6 +59,9 @@ pub struct Pack {
     /// The outputs and languages this build writes (`--only`, `--lang`).
     #[serde(skip)]
     pub selection: Selection,
+    /// Where laid-out outputs are kept between builds (`--no-cache`: none).
+    #[serde(skip)]
+    pub cache: Option<std::sync::Arc<crate::typeset::cache::OutputCache>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -242,6 +245,7 @@ pub fn resolve(
         defaulted,
         form_versions: BTreeMap::new(),
         selection: Selection::default(),
+        cache: None,
     })
 }
 

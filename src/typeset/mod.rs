@@ -2,6 +2,7 @@
 //! files, and compilation to PDF with a fixed date, so output is reproducible and nothing
 //! is read from the machine or the network. Shared by printed forms and the SOP.
 
+pub mod cache;
 mod fonts;
 
 use std::collections::HashMap;

@@ -3,6 +3,7 @@
 //! finds the external tools `.ci/run` installs.
 
 mod architecture;
+mod cache;
 mod case_list;
 mod cli;
 mod diff_mutations;

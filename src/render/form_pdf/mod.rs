@@ -86,31 +86,28 @@ impl Renderer for FormPdfs {
 
         // Lay out each book once, then export it and its forms on every core. Books go one
         // at a time: a laid-out book holds a few hundred MB, and two at once cost memory
-        // without saving time, since the exports already keep both cores busy.
+        // without saving time, since the exports already keep both cores busy. A book
+        // whose layout input is in the cache is not laid out at all.
         let per_book: Result<Vec<Vec<Output>>, RenderError> = crate::typeset::in_pool(|| {
             books
                 .iter()
                 .map(|book| {
-                    let laid = lay_out(pack, book)
-                        .map_err(|m| self.error(book_path(pack, book, None), m))?;
-                    let whole = book.cover.then_some(None);
-                    let parts = (0..pack.forms.forms.len()).map(Some);
-                    let exports: Vec<Export> = whole
+                    let forms = (0..pack.forms.forms.len()).map(Some);
+                    let parts: Vec<Option<usize>> = book
+                        .cover
+                        .then_some(None)
                         .into_iter()
-                        .chain(parts)
-                        .map(|form| Export {
-                            book,
-                            laid: &laid,
-                            form,
-                        })
+                        .chain(forms)
                         .collect();
-                    exports
-                        .par_iter()
-                        .map(|export| {
-                            let path = book_path(pack, export.book, export.form);
-                            export_pdf(pack, export, &path).map_err(|m| self.error(path, m))
-                        })
-                        .collect()
+                    let files = book_files(pack, book, &parts).map_err(|message| RenderError {
+                        renderer: self.name(),
+                        message,
+                    })?;
+                    Ok(parts
+                        .iter()
+                        .zip(files)
+                        .map(|(&form, (path, bytes))| book_output(pack, book, form, path, bytes))
+                        .collect())
                 })
                 .collect()
         });
@@ -118,12 +115,65 @@ impl Renderer for FormPdfs {
     }
 }
 
-impl FormPdfs {
-    fn error(&self, path: String, message: String) -> RenderError {
-        RenderError {
-            renderer: self.name(),
-            message: format!("{path}: {message}"),
-        }
+/// The PDFs of a book's `parts` (the whole book for `None`, a form's pages for `Some`),
+/// in order, each with its path: from the cache, or laid out and exported.
+fn book_files(
+    pack: &Pack,
+    book: &Book,
+    parts: &[Option<usize>],
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let whole = book_path(pack, book, None);
+    let all: Vec<usize> = (0..pack.forms.forms.len()).collect();
+    let (document, printable) =
+        form_document(pack, book, &all, book.cover, &whole).map_err(|m| format!("{whole}: {m}"))?;
+    let paths: Vec<String> = parts
+        .iter()
+        .map(|&form| book_path(pack, book, form))
+        .collect();
+    let fingerprint = format!("{}\n{}", document.fingerprint(), paths.join("\n"));
+    let cache = pack.cache.as_deref();
+    crate::typeset::cache::cached(cache, "form-book", &fingerprint, || {
+        let laid = lay_out(pack, &document, printable).map_err(|m| format!("{whole}: {m}"))?;
+        let exports: Vec<Export> = parts
+            .iter()
+            .map(|&form| Export {
+                book,
+                laid: &laid,
+                form,
+            })
+            .collect();
+        exports
+            .par_iter()
+            .zip(&paths)
+            .map(|(export, path)| {
+                let bytes = export_pdf(pack, export, path).map_err(|m| format!("{path}: {m}"))?;
+                Ok((path.clone(), bytes))
+            })
+            .collect()
+    })
+}
+
+/// A book's PDF as an output: the pack, or one form of it.
+fn book_output(
+    pack: &Pack,
+    book: &Book,
+    form: Option<usize>,
+    path: String,
+    bytes: Vec<u8>,
+) -> Output {
+    let languages = pack.languages();
+    let mut tags = vec![languages[book.primary].tag.to_string()];
+    tags.extend(book.second.map(|s| languages[s].tag.to_string()));
+    Output {
+        path,
+        kind: if form.is_some() {
+            OutputKind::FormPdf
+        } else {
+            OutputKind::FormPack
+        },
+        form: form.map(|f| pack.forms.forms[f].id.to_string()),
+        languages: tags,
+        bytes,
     }
 }
 
@@ -142,10 +192,12 @@ fn book_path(pack: &Pack, book: &Book, form: Option<usize>) -> String {
     }
 }
 
-fn lay_out(pack: &Pack, book: &Book) -> Result<LaidBook, String> {
-    let all: Vec<usize> = (0..pack.forms.forms.len()).collect();
-    let path = book_path(pack, book, None);
-    let (typeset, printable) = typeset_forms(pack, book, &all, book.cover, &path)?;
+fn lay_out(
+    pack: &Pack,
+    document: &Document,
+    printable: data::PrintData,
+) -> Result<LaidBook, String> {
+    let typeset = typeset(document)?;
 
     // Each form starts at its mark and runs to the next form's (or the end).
     let marks = typeset.marks(FORM_MARK);
@@ -245,12 +297,9 @@ fn form_document(
     Ok((document, printable))
 }
 
-fn export_pdf(pack: &Pack, export: &Export, path: &str) -> Result<Output, String> {
-    let languages = pack.languages();
-    let mut tags = vec![languages[export.book.primary].tag.to_string()];
-    tags.extend(export.book.second.map(|s| languages[s].tag.to_string()));
-    let bytes = match (export.form, &export.laid.parts) {
-        (None, _) => export.laid.typeset.to_pdf()?,
+fn export_pdf(pack: &Pack, export: &Export, path: &str) -> Result<Vec<u8>, String> {
+    match (export.form, &export.laid.parts) {
+        (None, _) => export.laid.typeset.to_pdf(),
         (Some(form), Some(parts)) => {
             let (title, pages) = &parts[form];
             let ident = ident(pack, path);
@@ -258,23 +307,12 @@ fn export_pdf(pack: &Pack, export: &Export, path: &str) -> Result<Output, String
                 .laid
                 .typeset
                 .part(pages.clone(), title, &ident)?
-                .to_pdf()?
+                .to_pdf()
         }
         (Some(form), None) => typeset_forms(pack, export.book, &[form], false, path)?
             .0
-            .to_pdf()?,
-    };
-    Ok(Output {
-        path: path.to_owned(),
-        kind: if export.form.is_some() {
-            OutputKind::FormPdf
-        } else {
-            OutputKind::FormPack
-        },
-        form: export.form.map(|f| pack.forms.forms[f].id.to_string()),
-        languages: tags,
-        bytes,
-    })
+            .to_pdf(),
+    }
 }
 
 /// A stable PDF identifier per output path.

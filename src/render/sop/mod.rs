@@ -289,14 +289,6 @@ impl SopDocument {
     /// The DOCX, with the charts as PNG images.
     fn docx(&self, pack: &Pack, events: &[pulldown_cmark::Event<'_>]) -> Result<Vec<u8>, String> {
         let tag = self.tag();
-        // Rasterising is the DOCX's main cost with hundreds of pathways: use every core.
-        let images = {
-            use rayon::prelude::*;
-            self.charts
-                .par_iter()
-                .map(|c| Ok((c.url.clone(), c.png()?)))
-                .collect::<Result<BTreeMap<_, _>, String>>()?
-        };
         let title = pack
             .text(&pack.config.sop.title, tag)
             .map(|s| s.text)
@@ -306,6 +298,51 @@ impl SopDocument {
             .and_then(|f| f.first().copied())
             .unwrap_or("Noto Sans");
         let created = pack.config.sop.effective_date.to_string();
+        let labels =
+            ["document.page", "document.contents", "document.toc_hint"].map(|k| self.prose.get(k));
+        // Everything the DOCX is made of, so that the cache can tell it unchanged.
+        let fingerprint = {
+            let mut parts: Vec<&str> = vec![&self.markdown, title, tag, &header, font, &created];
+            parts.push(if self.rtl() { "rtl" } else { "ltr" });
+            parts.extend(labels.iter().map(String::as_str));
+            for chart in &self.charts {
+                parts.extend([chart.url.as_str(), chart.svg.as_str()]);
+            }
+            let joined: Vec<u8> = parts
+                .iter()
+                .flat_map(|p| (p.len() as u64).to_le_bytes().into_iter().chain(p.bytes()))
+                .collect();
+            crate::model::sha256_hex(&joined)
+        };
+        let made =
+            crate::typeset::cache::cached(pack.cache.as_deref(), "sop-docx", &fingerprint, || {
+                Ok(vec![(
+                    "sop.docx".into(),
+                    self.write_docx(events, title, &header, font, &created, &labels)?,
+                )])
+            });
+        made.map(|mut files| files.swap_remove(0).1)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write_docx(
+        &self,
+        events: &[pulldown_cmark::Event<'_>],
+        title: &str,
+        header: &str,
+        font: &str,
+        created: &str,
+        labels: &[String; 3],
+    ) -> Result<Vec<u8>, String> {
+        let tag = self.tag();
+        // Rasterising is the DOCX's main cost with hundreds of pathways: use every core.
+        let images = {
+            use rayon::prelude::*;
+            self.charts
+                .par_iter()
+                .map(|c| Ok((c.url.clone(), c.png()?)))
+                .collect::<Result<BTreeMap<_, _>, String>>()?
+        };
         docx::write_docx(
             events,
             &docx::DocxDocument {
@@ -313,11 +350,11 @@ impl SopDocument {
                 language: tag,
                 rtl: self.rtl(),
                 font,
-                header_text: &header,
-                page_label: &self.prose.get("document.page"),
-                toc_title: &self.prose.get("document.contents"),
-                toc_hint: &self.prose.get("document.toc_hint"),
-                created: &created,
+                header_text: header,
+                page_label: &labels[0],
+                toc_title: &labels[1],
+                toc_hint: &labels[2],
+                created,
                 images: &images,
             },
         )

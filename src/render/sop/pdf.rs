@@ -8,6 +8,7 @@ use serde_json::json;
 use super::SopDocument;
 use crate::config::{Digits, Paper, Status};
 use crate::pack::Pack;
+use crate::typeset::cache::cached;
 use crate::typeset::{Document, compile_pdf, fonts_for_script};
 
 const TEMPLATE: &str = include_str!("../../../sop-templates/sop.typ");
@@ -66,14 +67,21 @@ pub fn render(
         let path = format!("/{}.json", chart.url.trim_end_matches(".svg"));
         files.push((path, serde_json::to_vec(&chart.scene).unwrap_or_default()));
     }
-    compile_pdf(&Document {
+    let typst = Document {
         main: MAIN.to_owned(),
         files,
         date: sop.effective_date,
         ident: format!("bipgen/{}/sop/{tag}", sop.country),
         name: "main.typ".into(),
-    })
-    .map_err(|e| format!("SOP PDF ({tag}): {e}"))
+    };
+    let made = cached(
+        pack.cache.as_deref(),
+        "sop-pdf",
+        &typst.fingerprint(),
+        || Ok(vec![("sop.pdf".into(), compile_pdf(&typst)?)]),
+    );
+    made.map(|mut files| files.swap_remove(0).1)
+        .map_err(|e| format!("SOP PDF ({tag}): {e}"))
 }
 
 /// A Typst string literal.
