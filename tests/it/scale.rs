@@ -1,7 +1,7 @@
 //! A large operation (`tests/support/operation.rs`): 200 services on every run, 2,000
 //! with `--ignored`. The outputs must hold the whole directory once, and the printed
 //! referral form must not grow with it. Time and memory are measured by
-//! `benches/scale.sh`, not here.
+//! `cargo bench --bench scale`, not here.
 
 use std::path::Path;
 
