@@ -44,7 +44,7 @@ pub(crate) enum Command {
         /// Print nothing but errors
         #[arg(short, long)]
         quiet: bool,
-        /// Write only these outputs: config, definitions, schemas, xlsform, forms, sop
+        /// Write only these outputs: config, definitions, schemas, xlsform, codebook, forms, sop
         #[arg(long, value_delimiter = ',', value_name = "OUTPUTS")]
         only: Vec<bipgen::pack::Part>,
         /// Write documents (SOP, printed forms) in these languages only

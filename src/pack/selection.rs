@@ -20,6 +20,8 @@ pub enum Part {
     Schemas,
     /// `xlsform/`.
     Xlsform,
+    /// `codebook/`: the data dictionary (CSV per form, one workbook).
+    Codebook,
     /// `forms/`: the printed forms and packs (PDF).
     Forms,
     /// `sop/`: the SOP in every format, with its flowcharts.
@@ -27,11 +29,12 @@ pub enum Part {
 }
 
 impl Part {
-    pub const ALL: [Part; 6] = [
+    pub const ALL: [Part; 7] = [
         Part::Config,
         Part::Definitions,
         Part::Schemas,
         Part::Xlsform,
+        Part::Codebook,
         Part::Forms,
         Part::Sop,
     ];
@@ -42,6 +45,7 @@ impl Part {
             Part::Definitions => "definitions",
             Part::Schemas => "schemas",
             Part::Xlsform => "xlsform",
+            Part::Codebook => "codebook",
             Part::Forms => "forms",
             Part::Sop => "sop",
         }

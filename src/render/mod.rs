@@ -1,6 +1,7 @@
 //! Stage 4, render: each output kind is a pure function of the `Pack`, returning files as
 //! bytes. Nothing here touches the disk; the write stage does.
 
+mod codebook;
 mod definition;
 pub mod form_pdf;
 pub mod form_versions;
@@ -36,6 +37,7 @@ pub enum OutputKind {
     FormDefinition,
     RecordSchema,
     XlsForm,
+    Codebook,
     FormPdf,
     FormPack,
     Sop,
@@ -48,6 +50,7 @@ impl OutputKind {
             OutputKind::FormDefinition => "form definitions",
             OutputKind::RecordSchema => "record JSON Schemas",
             OutputKind::XlsForm => "XLSForms",
+            OutputKind::Codebook => "codebooks",
             OutputKind::FormPdf => "printed forms",
             OutputKind::FormPack => "blank form packs",
             OutputKind::Sop => "SOP documents",
@@ -77,6 +80,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(definition::Definitions),
         Box::new(record_schema::RecordSchemas),
         Box::new(xlsform::XlsForms),
+        Box::new(codebook::Codebook),
         Box::new(form_pdf::FormPdfs),
         Box::new(sop::Sop),
     ]

@@ -242,6 +242,7 @@ fn content_type(path: &str) -> &'static str {
     match extension {
         "html" => "text/html; charset=utf-8",
         "md" => "text/markdown; charset=utf-8",
+        "csv" => "text/csv; charset=utf-8",
         "json" => "application/json",
         "svg" => "image/svg+xml",
         "pdf" => "application/pdf",

@@ -301,6 +301,7 @@ impl Preview {
             ["definitions", ..] => Group::Part(Part::Definitions),
             ["schemas", ..] => Group::Part(Part::Schemas),
             ["xlsform", ..] => Group::Part(Part::Xlsform),
+            ["codebook", ..] => Group::Part(Part::Codebook),
             ["sop", tag, "sop.pdf" | "sop.docx"] => Group::SopLaidOut((*tag).to_owned()),
             ["sop", tag, ..] => Group::SopText((*tag).to_owned()),
             ["forms", form, name] if !name.contains('+') => {

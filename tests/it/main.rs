@@ -6,6 +6,7 @@ mod architecture;
 mod cache;
 mod case_list;
 mod cli;
+mod codebook;
 mod diff_mutations;
 mod external_validators;
 mod form_pdfs;

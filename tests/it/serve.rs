@@ -136,6 +136,8 @@ fn every_route_serves_the_build_in_memory() {
                 b"{",
             ),
             ("/files/definitions/referral.json", "application/json", b"{"),
+            ("/files/codebook/referral.csv", "text/csv", b"\xEF\xBB\xBF"),
+            ("/files/codebook/all.xlsx", "application/vnd.openxml", b"PK"),
             ("/files/config/resolved.json", "application/json", b"{"),
         ] {
             let got = get(&app, uri).await;

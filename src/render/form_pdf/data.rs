@@ -529,23 +529,7 @@ impl Writer<'_> {
 
     fn form(&self, form: &FormDefinition) -> PrintForm {
         // Question numbers first: conditions refer to them.
-        let mut numbers = HashMap::new();
-        fn number_fields(fields: &[Field], prefix: &str, numbers: &mut HashMap<String, String>) {
-            for (i, field) in fields.iter().enumerate() {
-                let number = format!("{prefix}.{}", i + 1);
-                if field.kind == FieldType::Group {
-                    number_fields(&field.fields, &number, numbers);
-                } else if field.kind == FieldType::Repeat {
-                    for child in &field.fields {
-                        numbers.insert(child.id.to_string(), number.clone());
-                    }
-                }
-                numbers.insert(field.id.to_string(), number);
-            }
-        }
-        for (s, section) in form.sections.iter().enumerate() {
-            number_fields(&section.fields, &(s + 1).to_string(), &mut numbers);
-        }
+        let numbers = super::words::question_numbers(form);
         let sop = &self.pack.config.sop;
         let sensitivity = all_fields(form)
             .iter()

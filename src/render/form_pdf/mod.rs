@@ -3,7 +3,7 @@
 //! reads the form as JSON data: labels are never spliced into markup.
 
 mod data;
-mod words;
+pub(crate) mod words;
 
 use std::ops::Range;
 

@@ -8,6 +8,31 @@ use std::collections::HashMap;
 use crate::forms::expr::{BinaryOp, Expr, ExprKind, Function};
 use crate::forms::model::FieldType;
 
+/// Each field's question number as paper prints it, by field id: "1.7" is the seventh
+/// question of section 1; a group's questions are numbered inside it ("2.3.1"), and a
+/// repeat's columns take the repeat's number.
+pub fn question_numbers(form: &crate::forms::model::FormDefinition) -> HashMap<String, String> {
+    use crate::forms::model::Field;
+    fn number_fields(fields: &[Field], prefix: &str, numbers: &mut HashMap<String, String>) {
+        for (i, field) in fields.iter().enumerate() {
+            let number = format!("{prefix}.{}", i + 1);
+            if field.kind == FieldType::Group {
+                number_fields(&field.fields, &number, numbers);
+            } else if field.kind == FieldType::Repeat {
+                for child in &field.fields {
+                    numbers.insert(child.id.to_string(), number.clone());
+                }
+            }
+            numbers.insert(field.id.to_string(), number);
+        }
+    }
+    let mut numbers = HashMap::new();
+    for (s, section) in form.sections.iter().enumerate() {
+        number_fields(&section.fields, &(s + 1).to_string(), &mut numbers);
+    }
+    numbers
+}
+
 /// What a condition's words are made from, in one language.
 pub struct Vocabulary<'a> {
     /// A fixed phrase by key (`cond_equals`, `question`…), with `{placeholders}`.
