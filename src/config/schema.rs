@@ -16,11 +16,31 @@ pub fn schema_for<T: schemars::JsonSchema>(id: &str, title: &str) -> Value {
         .into_root_schema_for::<T>();
     let mut value = schema.to_value();
     strip_null(&mut value);
+    strip_rust_formats(&mut value);
     if let Value::Object(map) = &mut value {
         map.insert("$id".into(), id.into());
         map.insert("title".into(), title.into());
     }
     value
+}
+
+/// Removes the `format`s schemars gives Rust's number types (`uint8`, `uint32`, `double`):
+/// no JSON Schema vocabulary defines them, so strict validators (Ajv) refuse them, and the
+/// bounds they stand for are already stated with `minimum` and `maximum`.
+fn strip_rust_formats(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let rust = map.get("format").and_then(Value::as_str).is_some_and(|f| {
+                f.starts_with("uint") || f.starts_with("int") || f == "double" || f == "float"
+            });
+            if rust {
+                map.shift_remove("format");
+            }
+            map.values_mut().for_each(strip_rust_formats);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_rust_formats),
+        _ => {}
+    }
 }
 
 /// A schema as the pretty-printed text that is committed and printed by `bipgen schema`.

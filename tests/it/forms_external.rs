@@ -173,6 +173,28 @@ fn record_schemas_are_valid_for_check_jsonschema_and_ajv() {
     }
 }
 
+#[test]
+fn the_published_schemas_compile_strictly_and_every_manifest_passes_ajv() {
+    let Some(ajv) = tool("ajv") else {
+        return;
+    };
+    for schema in [
+        "schemas/manifest.schema.json",
+        "schemas/form-definition.schema.json",
+        "schemas/country-config.schema.json",
+    ] {
+        let (ok, text) = run(ajv_command(&ajv, "compile").args(["-s", schema]));
+        assert!(ok, "ajv {schema}: {text}");
+    }
+    for example in ["chad", "minimal"] {
+        let manifest = build(example).join("manifest.json");
+        let (ok, text) = run(ajv_command(&ajv, "validate")
+            .args(["-s", "schemas/manifest.schema.json", "-d"])
+            .arg(&manifest));
+        assert!(ok, "ajv {example}: {text}");
+    }
+}
+
 fn ajv_command(ajv: &Path, verb: &str) -> Command {
     let mut command = Command::new(ajv);
     command
