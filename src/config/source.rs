@@ -365,7 +365,7 @@ fn read_text(path: &Path, name: &str, sources: &mut Sources) -> Result<String, (
 
 fn parse_toml(sources: &Sources, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Table> {
     match toml_edit::Document::parse(sources.text(file).to_owned()) {
-        Ok(doc) => Some(doc.as_table().clone()),
+        Ok(doc) => Some(doc.into_table()),
         Err(e) => {
             let message = e
                 .message()
