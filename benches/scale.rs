@@ -11,7 +11,6 @@
 #[path = "../tests/support/operation.rs"]
 mod operation;
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -57,9 +56,8 @@ fn main() {
         ],
     );
     // The cache: filled once, then a rebuild with nothing changed, then after one label.
-    let edited = work.path().join("chad");
-    copy_folder(Path::new("examples/chad"), &edited);
-    let config = edited.join("country.toml").to_string_lossy().into_owned();
+    let config = operation::copy_chad(&work.path().join("chad")).unwrap();
+    let config = config.to_string_lossy().into_owned();
     let build_cached = [
         "build",
         &config,
@@ -97,16 +95,6 @@ fn main() {
         );
         let _ = std::fs::remove_dir_all(&target);
         let _ = std::fs::remove_dir_all(&folder);
-    }
-}
-
-fn copy_folder(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
     }
 }
 

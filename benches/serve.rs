@@ -13,19 +13,18 @@ use std::time::{Duration, Instant};
 
 use bipgen::serve::{App, Preview, Watch, router};
 
+// Only the copy of Chad is used here, not the generator.
+#[allow(dead_code)]
+#[path = "../tests/support/operation.rs"]
+mod operation;
+
 fn main() {
     let edits: usize = std::env::var("EDITS")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
     let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("chad");
-    std::fs::create_dir(&folder).unwrap();
-    for entry in std::fs::read_dir("examples/chad").unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
-    }
-    let config = folder.join("country.toml");
+    let config = operation::copy_chad(&dir.path().join("chad")).unwrap();
     let good = std::fs::read_to_string(&config).unwrap();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -19,13 +19,8 @@ const HOST: &str = "127.0.0.1:8000";
 /// A copy of the Chad example to edit, and its configuration's path.
 pub(crate) fn chad_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("chad");
-    std::fs::create_dir(&folder).unwrap();
-    for entry in std::fs::read_dir("examples/chad").unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
-    }
-    (dir, folder.join("country.toml"))
+    let config = crate::operation::copy_chad(&dir.path().join("chad")).unwrap();
+    (dir, config)
 }
 
 fn app(config: &Path) -> Arc<App> {

@@ -375,3 +375,16 @@ fn write_service(text: &mut String, i: usize, area: Option<usize>) {
     let _ = writeln!(text, "languages = {languages}");
     text.push_str("cost = { fr = \"Gratuit\", ar = \"مجاني\", en = \"Free\" }\n");
 }
+
+/// Copies the files of the Chad example into `dir`, to edit there; its configuration.
+#[allow(dead_code)] // not every user of this module edits Chad
+pub fn copy_chad(dir: &Path) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    for entry in fs::read_dir("examples/chad")? {
+        let entry = entry?;
+        if entry.path().is_file() {
+            fs::copy(entry.path(), dir.join(entry.file_name()))?;
+        }
+    }
+    Ok(dir.join("country.toml"))
+}
