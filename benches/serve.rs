@@ -40,7 +40,7 @@ fn main() {
     assert!(preview.rebuild().ok);
     let app = Arc::new(App::new(preview, bound, None));
     let root = bipgen::serve::country_folder(&config);
-    let _watch = Watch::start(app.clone(), &root, None, Arc::new(|_| {})).unwrap();
+    let _watch = Watch::start(app.clone(), &root, None, Arc::new(|_, _| {})).unwrap();
     runtime.spawn(axum::serve(listener, router(app.clone())).into_future());
 
     let mut events = Events::open(bound);

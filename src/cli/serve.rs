@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use bipgen::serve::{Editor, ServeOptions, Status};
+use bipgen::diagnostic::Severity;
+use bipgen::serve::{Editor, Report, ServeOptions, Status};
 
 use super::report::EXIT_USAGE;
 
@@ -55,8 +56,18 @@ pub(crate) fn serve(
             eprintln!("warning: cannot open a browser: {e}; open {url} yourself");
         }
     };
-    let rebuilt = Arc::new(|status: &Status| {
+    let rebuilt = Arc::new(|status: &Status, report: &Report| {
         eprintln!("build {}: {}", status.generation, status_line(status));
+        // The errors, as `check` prints them; the page shows them too, with the warnings.
+        if !status.ok {
+            for finding in report
+                .findings
+                .iter()
+                .filter(|f| f.severity == Severity::Error)
+            {
+                eprint!("{}", finding.rendered);
+            }
+        }
     });
     let say = Arc::new(|message: String| eprintln!("{message}"));
     match bipgen::serve::run(options, &ready, rebuilt, say) {
@@ -81,7 +92,7 @@ fn status_line(status: &Status) -> String {
         )
     } else {
         format!(
-            "{} error(s); `bipgen check` lists them, and the page shows them over the last good preview",
+            "{} error(s); the page shows them over the last good preview",
             status.errors
         )
     }

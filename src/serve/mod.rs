@@ -15,7 +15,10 @@ use std::sync::Arc;
 
 pub use editor::Editor;
 pub use routes::router;
-pub use state::{Preview, Status};
+pub use state::{Preview, Report, Status};
+
+/// Told after each rebuild: the new status, and what the check found.
+pub type Rebuilt = Arc<dyn Fn(&Status, &Report) + Send + Sync>;
 pub use watch::Watch;
 
 /// What `bipgen serve` is asked to do.
@@ -136,7 +139,7 @@ impl ServeError {
 pub fn run(
     options: ServeOptions,
     ready: &dyn Fn(SocketAddr),
-    rebuilt: Arc<dyn Fn(&Status) + Send + Sync>,
+    rebuilt: Rebuilt,
     say: Arc<dyn Fn(String) + Send + Sync>,
 ) -> Result<(), ServeError> {
     if !options.config.is_file() {
@@ -161,7 +164,7 @@ pub fn run(
 
     let preview = Preview::new(&options.config, options.languages.clone());
     let app = Arc::new(App::new(preview, bound, options.editor.clone()));
-    rebuilt(&app.preview.rebuild());
+    rebuilt(&app.preview.rebuild(), &app.preview.report());
     let writer = options
         .out
         .clone()

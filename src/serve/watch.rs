@@ -8,7 +8,7 @@ use std::time::Duration;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::App;
-use super::state::{Snapshot, Status};
+use super::state::Snapshot;
 
 /// Changes closer together than this make one rebuild: editors often write a file in
 /// several steps (a backup, the file, its metadata).
@@ -26,7 +26,7 @@ impl Watch {
         app: Arc<App>,
         root: &Path,
         writer: Option<Writer>,
-        rebuilt: Arc<dyn Fn(&Status) + Send + Sync>,
+        rebuilt: super::Rebuilt,
     ) -> Result<Watch, String> {
         let (sender, receiver) = mpsc::channel::<notify::Result<Event>>();
         let mut watcher = notify::recommended_watcher(sender).map_err(|e| e.to_string())?;
@@ -44,7 +44,7 @@ impl Watch {
                     std::thread::sleep(DEBOUNCE);
                     while receiver.try_recv().is_ok() {}
                     let status = app.preview.rebuild();
-                    rebuilt(&status);
+                    rebuilt(&status, &app.preview.report());
                     if let (true, Some(writer), Some(snapshot)) =
                         (status.ok, &writer, app.preview.shown())
                     {

@@ -360,7 +360,8 @@ fn the_event_stream_announces_a_rebuild_after_a_file_changes() {
     let (_dir, config) = chad_copy();
     let app = app(&config);
     let root = bipgen::serve::country_folder(&config);
-    let _watch = bipgen::serve::Watch::start(app.clone(), &root, None, Arc::new(|_| {})).unwrap();
+    let _watch =
+        bipgen::serve::Watch::start(app.clone(), &root, None, Arc::new(|_, _| {})).unwrap();
     runtime().block_on(async {
         let response = router(app.clone())
             .oneshot(get_request("/events", Some(HOST)))

@@ -124,7 +124,7 @@ fn the_preview_follows_edits_in_a_real_browser() {
         assert!(preview.rebuild().ok);
         let app = Arc::new(App::new(preview, bound, None));
         let root = bipgen::serve::country_folder(&config);
-        let _watch = Watch::start(app.clone(), &root, None, Arc::new(|_| {})).unwrap();
+        let _watch = Watch::start(app.clone(), &root, None, Arc::new(|_, _| {})).unwrap();
         tokio::spawn(axum::serve(listener, router(app.clone())).into_future());
 
         let (_driver, port) = start_driver(&chromedriver);

@@ -21,8 +21,9 @@ fn bin() -> std::path::PathBuf {
     assert_cmd::cargo::cargo_bin("bipgen")
 }
 
-/// Starts `bipgen serve` on a free port; the preview's base URL from what it prints.
-fn start(args: &[&str]) -> (Running, String) {
+/// Starts `bipgen serve` on a free port; the preview's base URL from what it prints, and
+/// what it printed before.
+fn start(args: &[&str]) -> (Running, String, Vec<String>) {
     let mut child = Command::new(bin())
         .arg("serve")
         .args(args)
@@ -34,6 +35,7 @@ fn start(args: &[&str]) -> (Running, String) {
     let stderr = child.stderr.take().unwrap();
     let running = Running(child);
     let mut lines = BufReader::new(stderr).lines();
+    let mut before = Vec::new();
     let url = loop {
         let line = lines
             .next()
@@ -48,10 +50,11 @@ fn start(args: &[&str]) -> (Running, String) {
                 .trim_end_matches('/')
                 .to_owned();
         }
+        before.push(line);
     };
     // Keep reading what it prints, so that it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (running, url)
+    (running, url, before)
 }
 
 fn get(address: &str, path: &str) -> (u16, Vec<u8>) {
@@ -83,7 +86,7 @@ fn the_binary_serves_the_preview_and_writes_out_beside_it() {
     let folder = config.parent().unwrap().to_path_buf();
     let before = listing(&folder);
     let out = dir.path().join("out");
-    let (_running, address) = start(&[
+    let (_running, address, _) = start(&[
         config.to_str().unwrap(),
         "--lang",
         "fr",
@@ -164,7 +167,7 @@ fn what_serve_cannot_do_exits_2_with_help() {
 #[test]
 fn ctrl_c_stops_the_preview_while_a_page_follows_it() {
     let (_dir, config) = crate::serve::chad_copy();
-    let (mut running, address) = start(&[config.to_str().unwrap()]);
+    let (mut running, address, _) = start(&[config.to_str().unwrap()]);
     // An open page: its event stream stays open until the server stops.
     let mut events = TcpStream::connect(&address).unwrap();
     write!(events, "GET /events HTTP/1.1\r\nHost: {address}\r\n\r\n").unwrap();
@@ -185,4 +188,21 @@ fn ctrl_c_stops_the_preview_while_a_page_follows_it() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn the_terminal_shows_the_errors_the_page_shows() {
+    let (_dir, config) = crate::serve::chad_copy();
+    let good = std::fs::read_to_string(&config).unwrap();
+    let broken = good.replacen("owner = \"case_manager\"", "owner = \"case_manger\"", 1);
+    std::fs::write(&config, broken).unwrap();
+    let (_running, address, printed) = start(&[config.to_str().unwrap()]);
+    let printed = printed.join("\n");
+    assert!(printed.contains("build 1: 1 error(s)"), "{printed}");
+    assert!(printed.contains("error[unknown-reference]"), "{printed}");
+    assert!(printed.contains("country.toml:"), "{printed}");
+    // Nothing built yet: the index says so, with the error.
+    let (status, index) = get(&address, "/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&index).contains("No preview yet"));
 }
