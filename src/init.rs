@@ -36,6 +36,7 @@ const KNOWN: &[KnownLanguage] = &[
     lang("tr", "Latn", false, "Türkçe"),
     lang("fa", "Arab", true, "فارسی"),
     lang("fa-AF", "Arab", true, "دری"),
+    lang("prs", "Arab", true, "دری"),
     lang("ps", "Arab", true, "پښتو"),
     lang("ur", "Arab", true, "اردو"),
     lang("ckb", "Arab", true, "کوردیی ناوەندی"),
@@ -61,6 +62,66 @@ const KNOWN: &[KnownLanguage] = &[
     lang("bn", "Beng", false, "বাংলা"),
     lang("ne", "Deva", false, "नेपाली"),
 ];
+
+/// A language's `[[languages]]` entry: from the table above, or, for any other valid
+/// tag, with the script CLDR's likely subtags give it and that script's direction.
+struct Chosen {
+    tag: String,
+    script: String,
+    rtl: bool,
+    /// The name in the language itself, when bipgen knows it.
+    name: Option<&'static str>,
+}
+
+impl Chosen {
+    fn known(known: &KnownLanguage) -> Chosen {
+        Chosen {
+            tag: known.tag.to_owned(),
+            script: known.script.to_owned(),
+            rtl: known.rtl,
+            name: Some(known.name),
+        }
+    }
+}
+
+fn choose(tag: &str) -> Result<Chosen, InitError> {
+    if let Some(known) = KNOWN.iter().find(|k| k.tag.eq_ignore_ascii_case(tag)) {
+        return Ok(Chosen::known(known));
+    }
+    if let Some((_, message, help)) = crate::library::codes::language_tag_problem(tag) {
+        return Err(InitError::InvalidLanguage { message, help });
+    }
+    let unknown = || InitError::UnknownLanguage(tag.to_owned());
+    let mut id: icu_locale_core::LanguageIdentifier = tag.parse().map_err(|_| unknown())?;
+    let written = id.to_string();
+    let stated_script = id.script;
+    let expander = icu_locale::LocaleExpander::new_extended();
+    expander.maximize(&mut id);
+    if id.script.is_none() {
+        // A deprecated code is known by what it stands for (`prs` is `fa-AF`).
+        let mut locale = icu_locale_core::Locale::from(id.clone());
+        icu_locale::LocaleCanonicalizer::new_extended().canonicalize(&mut locale);
+        id = locale.id;
+        expander.maximize(&mut id);
+    }
+    let script = stated_script.or(id.script).ok_or_else(unknown)?;
+    let direction = icu_locale::LocaleDirectionality::new_extended()
+        .get(&icu_locale_core::LanguageIdentifier::from(Some(script)))
+        .ok_or_else(unknown)?;
+    let script = script.as_str().to_owned();
+    if crate::typeset::fonts_for_script(&script).is_none() {
+        return Err(InitError::NoFont {
+            tag: written,
+            script,
+        });
+    }
+    Ok(Chosen {
+        tag: written,
+        script,
+        rtl: direction == icu_locale::Direction::RightToLeft,
+        name: None,
+    })
+}
 
 /// Languages the starter's own sentences are written in.
 const STARTER_LANGUAGES: &[&str] = &["en", "fr", "es", "ar"];
@@ -96,6 +157,10 @@ fn starter(key: &str, language: &str) -> &'static str {
 pub enum InitError {
     #[error("bipgen does not know the script and direction of `{0}`")]
     UnknownLanguage(String),
+    #[error("{message}")]
+    InvalidLanguage { message: String, help: String },
+    #[error("bipgen ships no font for `{script}`, the script of `{tag}`")]
+    NoFont { tag: String, script: String },
     #[error("name at least one language")]
     NoLanguage,
     #[error("`{code}` is not an ISO 3166-1 country code{}", .nearest.map(|n| format!(" (did you mean `{n}`?)")).unwrap_or_default())]
@@ -107,8 +172,12 @@ pub enum InitError {
 
 impl InitError {
     /// What to do about it.
-    pub fn help(&self) -> &'static str {
+    pub fn help(&self) -> &str {
         match self {
+            InitError::InvalidLanguage { help, .. } => help,
+            InitError::NoFont { .. } => {
+                "choose a language whose script bipgen prints (see the README's font list), or add its entry by hand once a font is added"
+            }
             InitError::UnknownLanguage(_) => {
                 "write the language's [[languages]] entry by hand (tag, script, direction, name); see examples/chad/country.toml"
             }
@@ -142,32 +211,30 @@ pub fn starter_config(
     if languages.is_empty() {
         return Err(InitError::NoLanguage);
     }
-    let mut chosen: Vec<&KnownLanguage> = Vec::new();
+    let mut chosen: Vec<Chosen> = Vec::new();
     for tag in languages {
-        let known = KNOWN
-            .iter()
-            .find(|k| k.tag.eq_ignore_ascii_case(tag))
-            .ok_or_else(|| InitError::UnknownLanguage(tag.to_owned()))?;
-        if !chosen.iter().any(|c| c.tag == known.tag) {
-            chosen.push(known);
+        let language = choose(tag)?;
+        if !chosen.iter().any(|c| c.tag == language.tag) {
+            chosen.push(language);
         }
     }
     let written: Vec<&str> = chosen
         .iter()
-        .map(|c| c.tag)
+        .map(|c| c.tag.as_str())
         .filter(|t| STARTER_LANGUAGES.contains(t))
         .collect();
     let fallback = match written.first() {
-        Some(&tag) => tag,
+        Some(&tag) => tag.to_owned(),
         None => {
-            chosen.push(&KNOWN[0]);
-            "en"
+            chosen.push(Chosen::known(&KNOWN[0]));
+            "en".to_owned()
         }
     };
-    let text_languages: Vec<&str> = chosen
+    let fallback = fallback.as_str();
+    let text_languages: Vec<String> = chosen
         .iter()
-        .map(|c| c.tag)
-        .filter(|t| STARTER_LANGUAGES.contains(t))
+        .map(|c| c.tag.clone())
+        .filter(|t| STARTER_LANGUAGES.contains(&t.as_str()))
         .collect();
     let text = |key: &str| {
         let parts: Vec<String> = text_languages
@@ -205,7 +272,7 @@ pub fn starter_config(
         out,
         "# Language the SOP is drafted in; plain strings are read as this language."
     );
-    let _ = writeln!(out, "default_language = {}\n", toml_string(chosen[0].tag));
+    let _ = writeln!(out, "default_language = {}\n", toml_string(&chosen[0].tag));
     let _ = writeln!(out, "[sop]");
     let _ = writeln!(out, "country = {}", toml_string(country));
     let _ = writeln!(out, "title = {}", text("title"));
@@ -234,15 +301,28 @@ pub fn starter_config(
     let _ = writeln!(out, "# are stated, never guessed.");
     for language in &chosen {
         let _ = writeln!(out, "[[languages]]");
-        let _ = writeln!(out, "tag = {}", toml_string(language.tag));
-        let _ = writeln!(out, "script = {}", toml_string(language.script));
+        let _ = writeln!(out, "tag = {}", toml_string(&language.tag));
+        let _ = writeln!(out, "script = {}", toml_string(&language.script));
         let _ = writeln!(
             out,
             "direction = \"{}\"",
             if language.rtl { "rtl" } else { "ltr" }
         );
-        let _ = writeln!(out, "name = {}", toml_string(language.name));
-        if !STARTER_LANGUAGES.contains(&language.tag) {
+        match language.name {
+            Some(name) => {
+                let _ = writeln!(out, "name = {}", toml_string(name));
+            }
+            None => {
+                // Script and direction come from CLDR's likely subtags; the name does not.
+                let _ = writeln!(
+                    out,
+                    "# Script and direction are CLDR's likely ones for `{}`: check them. Write the\n# language's name as its speakers write it in place of the tag below.",
+                    language.tag
+                );
+                let _ = writeln!(out, "name = {}", toml_string(&language.tag));
+            }
+        }
+        if !STARTER_LANGUAGES.contains(&language.tag.as_str()) {
             let _ = writeln!(
                 out,
                 "# Until the {} translation is done, {fallback} text stands in (marked on forms).",
@@ -299,6 +379,9 @@ mod tests {
             &["fr", "ar", "en"],
             &["am", "ti"],
             &["fa-AF", "ps"],
+            // Not in bipgen's table: script and direction from CLDR's likely subtags.
+            &["lg", "sw", "prs", "ps", "my", "bn"],
+            &["yo", "swc", "uz-Cyrl"],
         ] {
             let languages: Vec<String> = languages.iter().map(|s| s.to_string()).collect();
             let text = starter_config("ET", &languages, today()).unwrap();
@@ -315,5 +398,26 @@ mod tests {
     #[test]
     fn unknown_languages_are_refused() {
         assert!(starter_config("TD", &["zz".into()], today()).is_err());
+    }
+
+    #[test]
+    fn likely_subtags_give_script_and_direction() {
+        let entry = |tag: &str| {
+            let chosen = choose(tag).unwrap();
+            (chosen.script, chosen.rtl, chosen.name.is_some())
+        };
+        assert_eq!(entry("lg"), ("Latn".into(), false, false));
+        assert_eq!(entry("ug"), ("Arab".into(), true, false));
+        assert_eq!(entry("uz-Cyrl"), ("Cyrl".into(), false, false));
+        assert_eq!(entry("prs"), ("Arab".into(), true, true));
+        for (tag, says) in [
+            ("arabic", "not an ISO 639 language code"),
+            ("ara", "did you mean `ar`"),
+            ("chr", "no font for `Cher`"),
+        ] {
+            let error = choose(tag).err().unwrap();
+            let text = format!("{error} {}", error.help());
+            assert!(text.contains(says), "{tag}: {text}");
+        }
     }
 }
