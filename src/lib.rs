@@ -160,6 +160,12 @@ pub fn check(path: &Path) -> Checked {
     let (translations, translation_diagnostics) =
         i18n::store::load(&loaded.assets, &mut loaded.sources);
     diagnostics.extend(translation_diagnostics);
+    // The country's templates are parsed here, so that `build` never meets a broken one.
+    diagnostics.extend(validate::overrides::check(
+        &loaded.assets,
+        &loaded.root_dir,
+        &mut loaded.sources,
+    ));
     let overlay = translations.overlay();
     let default_language = loaded.document["default_language"]
         .as_str()

@@ -143,6 +143,31 @@ impl World for InMemoryWorld {
     }
 }
 
+/// The syntax errors of a Typst source (a country's own template), each with its byte
+/// range in `text` and its message, hints included.
+pub fn syntax_errors(text: &str) -> Vec<(Range<usize>, String)> {
+    use typst::syntax::DiagSpanKind;
+    let source = Source::detached(text);
+    let (errors, _) = source.root().errors_and_warnings();
+    errors
+        .into_iter()
+        .map(|error| {
+            let range = match error.span.get() {
+                DiagSpanKind::Number { num, sub_range, .. } => source.range(num, sub_range),
+                DiagSpanKind::Range { range, .. } => Some(range),
+                DiagSpanKind::Detached => None,
+            };
+            let hints: Vec<&str> = error.hints.iter().map(|h| h.v.as_str()).collect();
+            let message = if hints.is_empty() {
+                error.message.to_string()
+            } else {
+                format!("{} ({})", error.message, hints.join("; "))
+            };
+            (range.unwrap_or(0..0), message)
+        })
+        .collect()
+}
+
 /// Compiles `document` to PDF (PDF/A-2a, tagged, with title and language metadata).
 pub fn compile_pdf(document: &Document) -> Result<Vec<u8>, String> {
     typeset(document)?.to_pdf()
