@@ -1,7 +1,9 @@
 //! `codebook/<form>.csv` and `codebook/all.xlsx` (a sheet per form): the data dictionary
 //! analysts read beside the records. One row per field, groups and repeats included, with
 //! its texts and options in every language, and its rules in words as paper prints them
-//! and as the expression the XLSForm and the record schema check.
+//! and as the expression the XLSForm and the record schema check. `codebook/choices.csv`
+//! (and the workbook's `choices` sheet) holds every option of every list the forms use;
+//! a long list (a service directory) is named there, not repeated in every row.
 
 use std::collections::HashMap;
 
@@ -50,12 +52,25 @@ impl Renderer for Codebook {
                 bytes: csv_bytes(&header, rows).map_err(error)?,
             });
         }
+        let (choices_header, choices) = choice_rows(pack);
+        outputs.push(Output {
+            path: "codebook/choices.csv".into(),
+            kind: OutputKind::Codebook,
+            form: None,
+            languages: languages.clone(),
+            bytes: csv_bytes(&choices_header, &choices).map_err(error)?,
+        });
+        let sheets = (
+            header.as_slice(),
+            choices_header.as_slice(),
+            choices.as_slice(),
+        );
         outputs.push(Output {
             path: "codebook/all.xlsx".into(),
             kind: OutputKind::Codebook,
             form: None,
             languages,
-            bytes: workbook(pack, &header, &tables).map_err(|e| error(e.to_string()))?,
+            bytes: workbook(pack, &tables, sheets).map_err(|e| error(e.to_string()))?,
         });
         Ok(outputs)
     }
@@ -163,6 +178,13 @@ fn rows(form: &FormDefinition, pack: &Pack) -> Vec<Vec<String>> {
         .describe(&parsed)
     };
     let yes_no = |field: &Field| field.kind == FieldType::YesNo;
+    // Lists longer than paper prints as options are not repeated in every row.
+    let inline_options = usize::from(
+        pack.config
+            .forms
+            .write_in_above
+            .unwrap_or(crate::config::WRITE_IN_ABOVE),
+    );
 
     placed(form)
         .iter()
@@ -193,6 +215,14 @@ fn rows(form: &FormDefinition, pack: &Pack) -> Vec<Vec<String>> {
                     .as_ref()
                     .and_then(|c| pack.forms.choices.get(c));
                 let options: Vec<String> = match list {
+                    // A long list (a service directory) is in the choices table once.
+                    Some(list) if list.options.len() > inline_options => {
+                        vec![format!(
+                            "{} options: list `{}` in codebook/choices.csv",
+                            list.options.len(),
+                            list.id
+                        )]
+                    }
                     Some(list) => list
                         .options
                         .iter()
@@ -248,6 +278,38 @@ fn rows(form: &FormDefinition, pack: &Pack) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Every option of every choice list the forms use: list, option id, label per language.
+fn choice_rows(pack: &Pack) -> (Vec<String>, Vec<Vec<String>>) {
+    let languages = pack.languages();
+    let mut header = vec!["list".to_owned(), "option".to_owned()];
+    header.extend(languages.iter().map(|l| format!("label::{}", l.tag)));
+    let mut used: Vec<&str> = pack
+        .forms
+        .forms
+        .iter()
+        .flat_map(all_fields)
+        .filter_map(|f| f.choices.as_ref().map(|c| c.as_str()))
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let mut rows = Vec::new();
+    for id in used {
+        let Some(list) = pack.forms.choices.get(id) else {
+            continue;
+        };
+        for option in &list.options {
+            let mut row = vec![id.to_owned(), option.id.to_string()];
+            row.extend(languages.iter().map(|l| {
+                pack.text(&option.label, l.tag.as_str())
+                    .map(|s| s.text.to_owned())
+                    .unwrap_or_default()
+            }));
+            rows.push(row);
+        }
+    }
+    (header, rows)
+}
+
 /// A value's name as the definitions and schemas spell it (`single_choice`).
 fn snake(value: &impl serde::Serialize) -> String {
     serde_json::to_value(value)
@@ -268,10 +330,13 @@ fn csv_bytes(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, String>
     writer.into_inner().map_err(|e| e.to_string())
 }
 
+/// The forms' sheets with `header`, then the choices sheet.
+type Sheets<'a> = (&'a [String], &'a [String], &'a [Vec<String>]);
+
 fn workbook(
     pack: &Pack,
-    header: &[String],
     tables: &[(&FormDefinition, Vec<Vec<String>>)],
+    (header, choices_header, choices): Sheets<'_>,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     let date = pack.config.sop.effective_date;
@@ -283,22 +348,37 @@ fn workbook(
     );
     let bold = Format::new().set_bold();
     let mut names: HashMap<String, usize> = HashMap::new();
-    for (form, rows) in tables {
+    let sheets = tables
+        .iter()
+        .map(|(form, rows)| (form.id.as_str(), header, rows.as_slice()))
+        .chain([("choices", choices_header, choices)]);
+    for (name, header, rows) in sheets {
         let sheet = workbook.add_worksheet();
-        sheet.set_name(sheet_name(form.id.as_str(), &mut names))?;
+        sheet.set_name(sheet_name(name, &mut names))?;
         for (column, name) in header.iter().enumerate() {
             sheet.write_string_with_format(0, column as u16, name, &bold)?;
         }
         for (r, row) in rows.iter().enumerate() {
             for (column, value) in row.iter().enumerate() {
                 if !value.is_empty() {
-                    sheet.write_string(r as u32 + 1, column as u16, value)?;
+                    sheet.write_string(r as u32 + 1, column as u16, cell(value))?;
                 }
             }
         }
         sheet.set_freeze_panes(1, 0)?;
     }
     workbook.save_to_buffer()
+}
+
+/// A text as a cell holds it: Excel keeps at most 32,767 characters in one cell, so a
+/// longer text (the CSV keeps it whole) is cut with a mark.
+fn cell(value: &str) -> std::borrow::Cow<'_, str> {
+    const LIMIT: usize = 32_767;
+    if value.chars().count() <= LIMIT {
+        return value.into();
+    }
+    let kept: String = value.chars().take(LIMIT - 1).collect();
+    format!("{kept}…").into()
 }
 
 /// The form id, cut to Excel's length and made unique.

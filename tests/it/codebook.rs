@@ -77,6 +77,18 @@ fn the_codebook_has_one_row_per_field_of_each_form() {
     assert_eq!(&case_id[column("concept")], "case_id");
     assert_eq!(&case_id[column("sensitivity")], "confidential");
     assert!(row("agency")[column("options::fr")].contains("unhcr = "));
+
+    // Every option of every list the forms use, once, in choices.csv.
+    let choices = read_csv(&built.join("codebook/choices.csv"));
+    assert!(
+        choices
+            .iter()
+            .any(|r| &r[0] == "case_agencies" && &r[1] == "unhcr")
+    );
+    let mut pairs: Vec<(&str, &str)> = choices.iter().map(|r| (&r[0], &r[1])).collect();
+    let all = pairs.len();
+    pairs.dedup();
+    assert_eq!(pairs.len(), all, "an option is listed twice");
 }
 
 #[test]
@@ -114,6 +126,7 @@ fn libreoffice_reads_each_sheet_of_the_workbook_as_the_forms_csv() {
             continue;
         }
         let form = path.file_stem().unwrap().to_string_lossy();
+        // The form sheets, and the choices sheet.
         let converted = dir.path().join(format!("all-{form}.csv"));
         let text = std::fs::read(&converted)
             .unwrap_or_else(|_| panic!("LibreOffice wrote no sheet for {form}: {output:?}"));
@@ -124,5 +137,6 @@ fn libreoffice_reads_each_sheet_of_the_workbook_as_the_forms_csv() {
         assert_eq!(from_workbook, read_csv(&path), "{form}");
         sheets += 1;
     }
-    assert_eq!(sheets, 20);
+    // The twenty forms and the choices.
+    assert_eq!(sheets, 21);
 }

@@ -130,10 +130,24 @@ fn the_referral_form_does_not_grow_with_the_service_directory() {
         (pages(&pdf), text, dir)
     };
     let (small, small_text, _a) = build(40);
-    let (large, large_text, _b) = build(2_000);
+    let (large, large_text, b) = build(2_000);
     assert_eq!(
         small, large,
         "2,000 services changed the referral's page count"
+    );
+    // Nor does the codebook: the directory is in its choices table once.
+    let codebook = std::fs::read_to_string(b.path().join("out/codebook/referral.csv")).unwrap();
+    assert!(
+        codebook.contains("2000 options: list `services` in codebook/choices.csv"),
+        "{codebook}"
+    );
+    let choices = std::fs::read_to_string(b.path().join("out/codebook/choices.csv")).unwrap();
+    assert_eq!(
+        choices
+            .lines()
+            .filter(|l| l.starts_with("services,"))
+            .count(),
+        2_000
     );
     for text in [&small_text, &large_text] {
         assert!(text.contains("service directory of the SOP"), "{text}");
