@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::Format;
 
 use super::form_pdf::words::{Vocabulary, question_numbers};
 use super::{Output, OutputKind, RenderError, Renderer};
@@ -338,14 +338,7 @@ fn workbook(
     tables: &[(&FormDefinition, Vec<Vec<String>>)],
     (header, choices_header, choices): Sheets<'_>,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let mut workbook = Workbook::new();
-    let date = pack.config.sop.effective_date;
-    let created = ExcelDateTime::from_ymd(date.year, date.month, date.day)?;
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&created)
-            .set_title("codebook"),
-    );
+    let mut workbook = super::dated_workbook(pack, "codebook")?;
     let bold = Format::new().set_bold();
     let mut names: HashMap<String, usize> = HashMap::new();
     let sheets = tables

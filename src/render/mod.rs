@@ -86,6 +86,23 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
     ]
 }
 
+/// A new workbook dated by the SOP's effective date, never the clock, so that the same
+/// configuration gives the same bytes.
+pub(crate) fn dated_workbook(
+    pack: &Pack,
+    title: &str,
+) -> Result<rust_xlsxwriter::Workbook, rust_xlsxwriter::XlsxError> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let date = pack.config.sop.effective_date;
+    let created = rust_xlsxwriter::ExcelDateTime::from_ymd(date.year, date.month, date.day)?;
+    workbook.set_properties(
+        &rust_xlsxwriter::DocProperties::new()
+            .set_creation_datetime(&created)
+            .set_title(title),
+    );
+    Ok(workbook)
+}
+
 /// Pretty JSON with a final newline, the form of every JSON file bipgen writes.
 pub(crate) fn to_json_bytes(
     value: &impl Serialize,

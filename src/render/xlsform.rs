@@ -5,7 +5,7 @@
 //! language (`label::Français (fr)`); `default_language` repeats that full name; a form
 //! `version` that only grows; no KoboToolbox-specific `__version__`.
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{Output, OutputKind, RenderError, Renderer};
 use crate::config::{Language, Text};
@@ -687,14 +687,7 @@ fn xlsform(form: &FormDefinition, pack: &Pack) -> Result<Vec<u8>, XlsxError> {
     };
     content.settings[1][VERSION_COLUMN] = version;
 
-    let mut workbook = Workbook::new();
-    let date = pack.config.sop.effective_date;
-    let created = ExcelDateTime::from_ymd(date.year, date.month, date.day)?;
-    workbook.set_properties(
-        &DocProperties::new()
-            .set_creation_datetime(&created)
-            .set_title(form.id.to_string()),
-    );
+    let mut workbook = super::dated_workbook(pack, form.id.as_str())?;
     for (name, rows) in [
         ("survey", &content.survey),
         ("choices", &content.choices),

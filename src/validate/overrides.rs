@@ -64,7 +64,9 @@ fn tera_errors(name: &str, text: &str) -> Vec<(Range<usize>, String)> {
                 c.trim().parse::<usize>().ok()?,
             ))
         });
-    let offset = place.map_or(0, |(line, column)| offset_of(text, line, column));
+    let offset = place.map_or(0, |(line, column)| {
+        crate::i18n::store::offset_of(text, line, column)
+    });
     let said: Vec<&str> = message
         .lines()
         .filter_map(|l| l.trim().strip_prefix("= "))
@@ -75,21 +77,6 @@ fn tera_errors(name: &str, text: &str) -> Vec<(Range<usize>, String)> {
         said.join("; ")
     };
     vec![(offset..offset, said)]
-}
-
-/// The byte offset of a 1-based line and character column.
-fn offset_of(text: &str, line: usize, column: usize) -> usize {
-    let start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let rest = &text[start.min(text.len())..];
-    start
-        + rest
-            .char_indices()
-            .nth(column.saturating_sub(1))
-            .map_or(rest.len(), |(i, _)| i)
 }
 
 #[cfg(test)]
