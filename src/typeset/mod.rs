@@ -340,7 +340,8 @@ impl Typeset {
             ident: Smart::Custom(self.ident.clone()),
             creator: Smart::Custom(Some(format!("bipgen {}", env!("CARGO_PKG_VERSION")))),
             timestamp: Some(Timestamp::new_utc(self.today)),
-            standards: PdfStandards::new(&[PdfStandard::A_2a]).map_err(|e| format!("{e:?}"))?,
+            standards: PdfStandards::new(&[PdfStandard::Ua_1, PdfStandard::A_2a])
+                .map_err(|e| format!("{e:?}"))?,
             ..PdfOptions::default()
         };
         typst_pdf::pdf(&self.paged, &options)

@@ -2,6 +2,7 @@
 //! linked once. Each module tests one output or command as its users meet it; `support`
 //! finds the external tools `.ci/run` installs.
 
+mod accessibility;
 mod architecture;
 mod cache;
 mod case_list;
