@@ -192,3 +192,213 @@ fn every_document_claims_pdf_ua_and_shows_its_title() {
         );
     }
 }
+
+fn of_type<'a>(root: &'a Value, kind: &str) -> Vec<&'a Value> {
+    elements(root)
+        .into_iter()
+        .filter(|element| element["type"] == kind)
+        .collect()
+}
+
+/// Text as read, without the invisible bidi isolates that keep numbers left to right.
+fn visible(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}'))
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// The forms' PDFs with the language each is printed in first.
+fn form_pdfs() -> Vec<(String, &'static str, PathBuf)> {
+    let mut found = Vec::new();
+    for form in &bipgen::forms::library::LIBRARY.forms {
+        let id = form.form.id.as_str().to_owned();
+        for (name, lang) in [("fr.pdf", "fr"), ("ar.pdf", "ar"), ("fr+ar.pdf", "fr")] {
+            found.push((id.clone(), lang, chad().join("forms").join(&id).join(name)));
+        }
+    }
+    found
+}
+
+#[test]
+fn every_form_has_its_title_as_h1_and_its_sections_as_h2() {
+    if trees().is_none() {
+        return;
+    }
+    for (form, lang, path) in form_pdfs() {
+        let definition = definition(&form);
+        let root = &tree(&path)["tree"];
+        let h1: Vec<String> = of_type(root, "H1")
+            .into_iter()
+            .map(|h| visible(text(h)))
+            .collect();
+        let title = definition["title"][lang].as_str().unwrap();
+        assert_eq!(
+            h1,
+            [title],
+            "{}: the form title as its one H1",
+            path.display()
+        );
+        let h2: Vec<String> = of_type(root, "H2")
+            .into_iter()
+            .map(|h| visible(text(h)))
+            .collect();
+        let sections: Vec<String> = definition["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|section| section["title"][lang].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            h2.len(),
+            sections.len(),
+            "{}: one H2 per section: {h2:?}",
+            path.display()
+        );
+        for (heading, section) in h2.iter().zip(&sections) {
+            assert!(
+                heading.ends_with(&format!(". {section}")),
+                "{}: H2 {heading:?} is not the numbered section {section:?}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn questions_are_units_and_options_are_lists() {
+    if trees().is_none() {
+        return;
+    }
+    let definition = definition("bia_short");
+    let lists: BTreeMap<&str, &Value> = definition["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|list| (list["id"].as_str().unwrap(), &list["options"]))
+        .collect();
+    for (name, lang) in [("fr.pdf", "fr"), ("ar.pdf", "ar")] {
+        let root = &tree(&chad().join("forms/bia_short").join(name))["tree"];
+        let items: Vec<String> = of_type(root, "LBody")
+            .into_iter()
+            .map(|b| visible(text(b)))
+            .collect();
+        let fields = definition["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|section| section["fields"].as_array().unwrap());
+        let mut checked = 0;
+        for field in fields {
+            let Some(list) = field["choices"].as_str().and_then(|id| lists.get(id)) else {
+                continue;
+            };
+            for option in list.as_array().unwrap() {
+                let label = option["label"][lang].as_str().unwrap();
+                assert!(
+                    items.iter().any(|item| item == label),
+                    "bia_short/{name}: option {label:?} of {} is not a list item",
+                    field["id"]
+                );
+                checked += 1;
+            }
+            // The question's label is a paragraph of its own, in a unit that starts
+            // with the question's number.
+            let label = field["label"][lang].as_str().unwrap();
+            let unit = of_type(root, "Div")
+                .into_iter()
+                .find(|div| {
+                    div["kids"].as_array().is_some_and(|kids| {
+                        kids.len() == 2
+                            && elements(&kids[1]).iter().any(|e| {
+                                e["type"] == "P" && visible(text(e)).trim_end_matches(" *") == label
+                            })
+                    })
+                })
+                .unwrap_or_else(|| panic!("bia_short/{name}: no question unit for {label:?}"));
+            let number = visible(text(&unit["kids"][0]));
+            assert!(
+                number.chars().all(|c| c.is_ascii_digit() || c == '.') && !number.is_empty(),
+                "bia_short/{name}: {label:?} is numbered {number:?}"
+            );
+        }
+        assert!(
+            checked > 10,
+            "bia_short/{name}: only {checked} options checked"
+        );
+    }
+}
+
+#[test]
+fn the_marking_and_case_id_are_read_once_in_the_content() {
+    if trees().is_none() {
+        return;
+    }
+    for (form, _, path) in form_pdfs() {
+        let root = &tree(&path)["tree"];
+        let paragraphs: Vec<String> = of_type(root, "P")
+            .into_iter()
+            .map(|p| visible(text(p)))
+            .collect();
+        let marking = paragraphs
+            .iter()
+            .filter(|p| p.contains("CONFIDENTI") || p.contains("سري"))
+            .count();
+        assert!(
+            marking >= 1,
+            "{form}: {}: no marking in the tagged content",
+            path.display()
+        );
+        let case_id = ["Numéro de dossier", "رقم الحالة"];
+        assert!(
+            paragraphs
+                .iter()
+                .any(|p| case_id.iter().any(|label| p.contains(label))),
+            "{form}: {}: no case ID label in the tagged content",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn passages_in_the_second_language_carry_its_lang() {
+    if trees().is_none() {
+        return;
+    }
+    fn check(element: &Value, inherited: &str, path: &Path, checked: &mut usize) {
+        let lang = element["lang"].as_str().unwrap_or(inherited);
+        let own = text(element);
+        let arabic = own.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+        let latin = own.chars().any(|c| c.is_ascii_alphabetic());
+        let leaf = element["kids"]
+            .as_array()
+            .is_none_or(|kids| kids.is_empty());
+        if leaf && arabic && !latin {
+            assert_eq!(
+                lang,
+                "ar",
+                "{}: Arabic {own:?} is not marked as Arabic",
+                path.display()
+            );
+            *checked += 1;
+        }
+        for kid in element["kids"].as_array().into_iter().flatten() {
+            check(kid, lang, path, checked);
+        }
+    }
+    for (_, _, path) in form_pdfs()
+        .into_iter()
+        .filter(|(_, _, p)| p.ends_with("fr+ar.pdf"))
+    {
+        let pdf = tree(&path);
+        let mut checked = 0;
+        check(
+            &pdf["tree"],
+            pdf["info"]["lang"].as_str().unwrap(),
+            &path,
+            &mut checked,
+        );
+        assert!(checked > 0, "{}: no Arabic passage found", path.display());
+    }
+}
