@@ -116,6 +116,57 @@ fn the_arabic_sop_title_reads_in_logical_order() {
         title,
         "the title, read through the tag tree"
     );
+    assert_eq!(first["type"], "H1", "the title is a heading");
+}
+
+#[test]
+fn every_flowchart_has_a_text_alternative_and_its_steps_as_a_list() {
+    if trees().is_none() {
+        return;
+    }
+    for lang in ["en", "fr", "ar"] {
+        let path = chad().join("sop").join(lang).join("sop.pdf");
+        let root = &tree(&path)["tree"];
+        let mut figures = 0;
+        for parent in elements(root) {
+            let kids = parent["kids"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            for (i, kid) in kids.iter().enumerate() {
+                let in_wrapper = kids.iter().any(|k| k["type"] == "Caption");
+                if kid["type"] != "Div" && (kid["type"] != "Figure" || in_wrapper) {
+                    continue;
+                }
+                // A figure, or the Div that holds a figure and its caption.
+                let direct =
+                    std::iter::once(kid).chain(kid["kids"].as_array().into_iter().flatten());
+                let Some(figure) = direct.into_iter().find(|e| e["type"] == "Figure") else {
+                    continue;
+                };
+                figures += 1;
+                let alt = figure["alt"].as_str().unwrap_or_default();
+                let caption = of_type(kid, "Caption")
+                    .first()
+                    .map(|c| visible(text(c)))
+                    .unwrap_or_default();
+                assert!(
+                    !alt.is_empty() && !caption.contains(alt),
+                    "{lang}: figure {caption:?}: its /Alt {alt:?} only repeats the caption"
+                );
+                let list = kids[i + 1..]
+                    .iter()
+                    .take(2)
+                    .find(|next| next["type"] == "L");
+                let items = list.map_or(0, |l| of_type(l, "LI").len());
+                assert!(
+                    items >= 3,
+                    "{lang}: figure {caption:?} is not followed by its steps as a list"
+                );
+            }
+        }
+        assert!(figures >= 3, "{lang}: only {figures} figures found");
+    }
 }
 
 #[test]

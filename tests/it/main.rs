@@ -3,6 +3,7 @@
 //! finds the external tools `.ci/run` installs.
 
 mod accessibility;
+mod accessibility_html;
 mod architecture;
 mod cache;
 mod case_list;

@@ -14,7 +14,7 @@ use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
 
 /// Stops chromedriver (and the browser it started) however the test ends.
-struct Driver(Child);
+pub(crate) struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
@@ -31,7 +31,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start_driver(chromedriver: &Path) -> (Driver, u16) {
+pub(crate) fn start_driver(chromedriver: &Path) -> (Driver, u16) {
     let port = free_port();
     let child = Command::new(chromedriver)
         .arg(format!("--port={port}"))
@@ -51,7 +51,7 @@ fn start_driver(chromedriver: &Path) -> (Driver, u16) {
     (driver, port)
 }
 
-async fn connect(port: u16, chromium: &Path, profile: &Path) -> Client {
+pub(crate) async fn connect(port: u16, chromium: &Path, profile: &Path) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),

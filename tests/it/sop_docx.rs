@@ -113,6 +113,7 @@ fn png() -> Png {
         bytes,
         width_px: 120,
         height_px: 60,
+        description: None,
     }
 }
 

@@ -13,6 +13,11 @@ pub struct Chart {
     /// Where the Markdown points: `flowcharts/<id>.svg`.
     pub url: String,
     pub title: String,
+    /// A short text alternative: what the chart is, and that its steps follow in words.
+    pub alt: String,
+    /// The chart in words, one numbered step per node: its text, its time allowed and
+    /// where each branch leads. Plain text (not yet escaped for Markdown).
+    pub in_words: Vec<String>,
     pub scene: Scene,
     pub svg: String,
 }
@@ -25,6 +30,7 @@ impl Chart {
             bytes: png.bytes,
             width_px: png.width_px,
             height_px: png.height_px,
+            description: Some(self.alt.clone()),
         })
     }
 }
@@ -85,15 +91,117 @@ pub fn build(pack: &Pack, language: &Language, prose: &Prose) -> Result<Vec<Char
         .map(|(id, title, graph)| {
             let scene =
                 flowchart::layout(&graph, &face).map_err(|e| format!("flowchart `{id}`: {e}"))?;
-            let svg = flowchart::to_svg(&scene, &title, &face);
+            let alt = prose.get("flow.alt").replace("{title}", &title);
+            let svg = flowchart::to_svg(&scene, &alt, &face);
             Ok(Chart {
                 url: format!("flowcharts/{id}.svg"),
+                in_words: in_words(&graph, prose, language.digits),
                 title,
+                alt,
                 scene,
                 svg,
             })
         })
         .collect()
+}
+
+/// The Markdown with each chart's steps in words after its image: an emphasised line
+/// that introduces them, then a numbered list. Every format renders them from there
+/// (the HTML folds them into a `<details>` the figure points to).
+pub fn with_steps_in_words(markdown: &str, charts: &[Chart], prose: &Prose) -> String {
+    let mut out = String::with_capacity(markdown.len() + charts.len() * 512);
+    for line in markdown.split_inclusive('\n') {
+        out.push_str(line);
+        // The image's address as written: templates escape the ids in it for Markdown.
+        let image = line.trim_end();
+        let address = image
+            .strip_prefix("![")
+            .and_then(|rest| rest.rsplit_once("]("))
+            .and_then(|(_, address)| address.strip_suffix(')'))
+            .map(|address| address.replace('\\', ""));
+        let Some(chart) = charts
+            .iter()
+            .find(|chart| address.as_deref() == Some(chart.url.as_str()))
+        else {
+            continue;
+        };
+        if chart.in_words.is_empty() {
+            continue;
+        }
+        if !line.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "\n*{}*\n\n",
+            super::markdown::escape(&prose.get("flow.in_words"))
+        ));
+        // "1)" rather than "1.": a list with another delimiter is another list, so a
+        // numbered list the chapter puts after the chart stays its own.
+        for (i, step) in chart.in_words.iter().enumerate() {
+            out.push_str(&format!("{}) {}\n", i + 1, super::markdown::escape(step)));
+        }
+    }
+    out
+}
+
+/// The chart as an ordered list, for readers who cannot see it: one item per node in
+/// reading order, with its detail, and where it leads unless that is simply the next
+/// item.
+fn in_words(graph: &Graph, prose: &Prose, digits: crate::config::Digits) -> Vec<String> {
+    let number = |id: &str| {
+        graph
+            .nodes
+            .iter()
+            .position(|n| n.id == id)
+            .map(|i| digits.localise(&(i + 1).to_string()))
+            .unwrap_or_default()
+    };
+    graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            // A node's own rank ("2. Health centre") gives way to the list's numbering.
+            let mut item = without_rank(&node.label).to_owned();
+            if let Some(detail) = &node.detail {
+                item = format!("{item} ({detail})");
+            }
+            let next = graph.nodes.get(i + 1).map(|n| n.id.as_str());
+            let out: Vec<&Edge> = graph.edges.iter().filter(|e| e.from == node.id).collect();
+            let only_onward = matches!(out.as_slice(), [e]
+                if e.label.is_none() && e.style == EdgeStyle::Normal && Some(e.to.as_str()) == next);
+            if !out.is_empty() && !only_onward {
+                let ways: Vec<String> = out
+                    .iter()
+                    .map(|e| {
+                        let step = number(&e.to);
+                        match (&e.label, e.style) {
+                            (Some(answer), _) => prose
+                                .get("flow.branch")
+                                .replace("{answer}", answer)
+                                .replace("{step}", &step),
+                            (None, EdgeStyle::Back) => prose.get("flow.back").replace("{step}", &step),
+                            (None, EdgeStyle::Emergency) => {
+                                prose.get("flow.urgent").replace("{step}", &step)
+                            }
+                            (None, _) => prose.get("flow.goto").replace("{step}", &step),
+                        }
+                    })
+                    .collect();
+                item = format!("{item} — {}", ways.join(&prose.get("list.semicolon")));
+            }
+            item
+        })
+        .collect()
+}
+
+/// `label` without a leading rank such as "2. ".
+fn without_rank(label: &str) -> &str {
+    let digits = label.len() - label.trim_start_matches(|c: char| c.is_numeric()).len();
+    match label[digits..].strip_prefix(". ") {
+        Some(rest) if digits > 0 => rest,
+        _ => label,
+    }
 }
 
 fn text(pack: &Pack, t: &crate::config::Text, language: &str) -> String {

@@ -115,7 +115,8 @@ pub fn page(
     let draft = pack.config.sop.status == Status::Draft;
     if draft {
         css.push_str(&format!(
-            "body::before {{ content: {}; }}\n",
+            // The empty alternative after `/` keeps the mark from screen readers.
+            "body::before {{ content: {} / \"\"; }}\n",
             css_string(&prose.get("document.draft_mark"))
         ));
     }
@@ -131,10 +132,36 @@ pub fn page(
     let body = body_events(events, &toc, svgs, prose.get("document.contents"));
     pulldown_cmark::html::push_html(&mut html, body.into_iter());
     html.push_str("</main>\n</body>\n</html>\n");
-    // Header cells name their column for screen readers. Text is escaped, so `<th` can
-    // only be a tag.
-    html.replace("<th>", "<th scope=\"col\">")
-        .replace("<th style=", "<th scope=\"col\" style=")
+    // Header cells name their column for screen readers, and each row's first cell
+    // names its row. Text is escaped, so `<th` and `<td` can only be tags.
+    let html = html
+        .replace("<th>", "<th scope=\"col\">")
+        .replace("<th style=", "<th scope=\"col\" style=");
+    with_row_headers(&html)
+}
+
+/// The first cell of each body row as its row header (`<th scope="row">`).
+fn with_row_headers(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 1024);
+    let mut rest = html;
+    while let Some(at) = rest.find("<tr>") {
+        let (before, row) = rest.split_at(at + "<tr>".len());
+        out.push_str(before);
+        let cell = row.trim_start();
+        if let Some(attributes) = cell.strip_prefix("<td")
+            && let Some(end) = cell.find("</td>")
+        {
+            out.push_str(&row[..row.len() - cell.len()]);
+            out.push_str("<th scope=\"row\"");
+            out.push_str(&attributes[..end - "<td".len()]);
+            out.push_str("</th>");
+            rest = &cell[end + "</td>".len()..];
+        } else {
+            rest = row;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The events with anchors on headings, the table of contents before the first
@@ -151,8 +178,51 @@ fn body_events<'a>(
     // A figure may not sit inside a paragraph: a paragraph holding only a flowchart is
     // dropped around it.
     let mut in_figure_paragraph = false;
+    // A flowchart's steps in words (an emphasised line, then a list) fold into a
+    // `<details>` the figure names with `aria-describedby`.
+    let mut in_words = InWords::None;
+    // The last heading's text names the tables under it.
+    let mut section = String::new();
+    let mut tables = 0;
     let mut i = 0;
     while i < events.len() {
+        match (&events[i], &in_words) {
+            (Event::Start(Tag::Paragraph), InWords::Expected(id))
+                if matches!(events.get(i + 1), Some(Event::Start(Tag::Emphasis))) =>
+            {
+                out.push(Event::Html(CowStr::from(format!(
+                    "<details class=\"chart-text\" id=\"{}\"><summary>",
+                    escape_html(id)
+                ))));
+                in_words = InWords::Summary;
+                i += 1;
+                continue;
+            }
+            (Event::End(TagEnd::Paragraph), InWords::Summary) => {
+                out.push(Event::Html(CowStr::from("</summary>\n")));
+                in_words = InWords::List(0);
+                i += 1;
+                continue;
+            }
+            (Event::Start(Tag::List(_)), InWords::List(depth)) => {
+                in_words = InWords::List(depth + 1);
+            }
+            (Event::End(TagEnd::List(_)), InWords::List(depth)) => {
+                out.push(events[i].clone());
+                if *depth <= 1 {
+                    out.push(Event::Html(CowStr::from("</details>\n")));
+                    in_words = InWords::None;
+                } else {
+                    in_words = InWords::List(depth - 1);
+                }
+                i += 1;
+                continue;
+            }
+            // The end of the paragraph that held the figure.
+            (Event::End(TagEnd::Paragraph), InWords::Expected(_)) if in_figure_paragraph => {}
+            (_, InWords::Expected(_)) => in_words = InWords::None,
+            _ => {}
+        }
         match &events[i] {
             Event::Start(Tag::Paragraph)
                 if matches!(events.get(i + 1), Some(Event::Start(Tag::Image { .. }))) =>
@@ -170,6 +240,11 @@ fn body_events<'a>(
                 }
                 let n = heading_number(*level);
                 let id = entry.map(|e| e.anchor.as_str()).unwrap_or_default();
+                let end = events[i..]
+                    .iter()
+                    .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+                    .map_or(events.len(), |p| i + p);
+                section = plain_text(&events[i + 1..end]);
                 out.push(Event::Html(CowStr::from(format!(
                     "<h{n} id=\"{}\">",
                     escape_html(id)
@@ -186,16 +261,58 @@ fn body_events<'a>(
                     .iter()
                     .position(|e| matches!(e, Event::End(TagEnd::Image)))
                     .map_or(events.len(), |p| i + p);
-                let alt = plain_text(&events[i + 1..end]);
+                let caption = plain_text(&events[i + 1..end]);
                 let svg = svgs
                     .get(dest_url.as_ref())
                     .map(|s| strip_prolog(s))
                     .unwrap_or_default();
+                // The figure is named by its caption; the SVG (role img) by its own
+                // title, the short text alternative; the steps in words describe both.
+                let id = format!(
+                    "{}-in-words",
+                    dest_url
+                        .trim_start_matches("flowcharts/")
+                        .trim_end_matches(".svg")
+                );
                 out.push(Event::Html(CowStr::from(format!(
-                    "<figure role=\"group\" aria-label=\"{0}\">{svg}<figcaption>{0}</figcaption></figure>",
-                    escape_html(&alt)
+                    "<figure aria-describedby=\"{}\">{svg}<figcaption>{}</figcaption></figure>",
+                    escape_html(&id),
+                    escape_html(&caption)
                 ))));
+                in_words = InWords::Expected(id);
                 i = end;
+            }
+            // A wide table scrolls in its own region, which keyboard users can reach and
+            // screen readers name; its caption (for screen readers only) is the section's.
+            Event::Start(Tag::Table(_)) => {
+                tables += 1;
+                let name = if section.is_empty() {
+                    format!("{tables}")
+                } else {
+                    section.clone()
+                };
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" role=\"region\" tabindex=\"0\" aria-label=\"{0}\">\n",
+                    escape_html(&name)
+                ))));
+                out.push(events[i].clone());
+                out.push(Event::Html(CowStr::from(format!(
+                    "<caption class=\"screen-reader\">{}</caption>\n",
+                    escape_html(&name)
+                ))));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(events[i].clone());
+                out.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            // Quoted blocks are the SOP's notices (the draft notice): notes, not quotes.
+            Event::Start(Tag::BlockQuote(_)) => {
+                out.push(Event::Html(CowStr::from(
+                    "<div class=\"notice\" role=\"note\">\n",
+                )));
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                out.push(Event::Html(CowStr::from("</div>\n")));
             }
             other => out.push(other.clone()),
         }
@@ -247,4 +364,15 @@ fn toc_html(toc: &[TocEntry], contents: &str) -> String {
     }
     html.push_str("</ul>\n</nav>\n");
     html
+}
+
+/// Where the HTML writer is in a flowchart's steps in words.
+enum InWords {
+    None,
+    /// A flowchart was just written; its steps in words come next, with this id.
+    Expected(String),
+    /// Inside the line that introduces them (the `<summary>`).
+    Summary,
+    /// Inside their list, this many lists deep.
+    List(usize),
 }

@@ -215,10 +215,11 @@ pub fn write_markdown(
         ));
     }
     let charts = charts::build(pack, language, &prose)?;
+    let markdown = charts::with_steps_in_words(&markdown::tidy(&markdown), &charts, &prose);
     Ok(SopDocument {
         language: language.clone(),
         prose,
-        markdown: markdown::tidy(&markdown),
+        markdown,
         charts,
     })
 }

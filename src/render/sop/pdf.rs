@@ -65,7 +65,12 @@ pub fn render(
     ];
     for chart in &document.charts {
         let path = format!("/{}.json", chart.url.trim_end_matches(".svg"));
-        files.push((path, serde_json::to_vec(&chart.scene).unwrap_or_default()));
+        // The scene, and the figure's text alternative beside it.
+        let mut scene = serde_json::to_value(&chart.scene).unwrap_or_default();
+        if let Some(fields) = scene.as_object_mut() {
+            fields.insert("alt".into(), chart.alt.clone().into());
+        }
+        files.push((path, serde_json::to_vec(&scene).unwrap_or_default()));
     }
     let typst = Document {
         main: MAIN.to_owned(),

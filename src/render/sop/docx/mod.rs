@@ -55,6 +55,9 @@ pub struct Png {
     pub bytes: Vec<u8>,
     pub width_px: u32,
     pub height_px: u32,
+    /// The image's description for assistive technology, when it says more than the
+    /// caption (a flowchart's, pointing to its steps in words).
+    pub description: Option<String>,
 }
 
 /// Writes the `.docx` package. Fails on an image the Markdown shows that `doc.images`

@@ -56,6 +56,7 @@ fn png(width_px: u32, height_px: u32) -> Png {
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend_from_slice(b"rest of the image");
     Png {
+        description: None,
         bytes,
         width_px,
         height_px,

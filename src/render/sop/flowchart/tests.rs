@@ -655,6 +655,7 @@ fn typst_draws_the_scene() {
         let fonts: Vec<String> = face.families.iter().map(|f| format!("\"{f}\"")).collect();
         let main = format!(
             "#import \"/flowchart.typ\": flowchart\n\
+             #set document(title: \"{name}\")\n\
              #set page(width: auto, height: auto, margin: 10pt)\n\
              #set text(font: ({},), lang: \"{}\", dir: {})\n\
              #flowchart(json(\"/scene.json\"))\n",

@@ -77,7 +77,7 @@ impl Writer<'_, '_> {
         };
         self.drawings += 1;
         let n = self.drawings;
-        let alt = escape(&image.alt);
+        let alt = escape(png.description.as_deref().unwrap_or(&image.alt));
         let drawing = format!(
             "<w:r>{rpr}<w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\">\
              <wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/>\
