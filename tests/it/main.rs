@@ -3,6 +3,7 @@
 //! finds the external tools `.ci/run` installs.
 
 mod accessibility;
+mod accessibility_docx;
 mod accessibility_html;
 mod architecture;
 mod cache;

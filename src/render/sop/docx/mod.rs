@@ -72,7 +72,7 @@ pub fn write_docx(
             doc.created
         ));
     }
-    let mut writer = body::Writer::new(doc);
+    let mut writer = body::Writer::new(doc, contents(markdown_events));
     for event in markdown_events {
         writer.event(event)?;
     }
@@ -138,4 +138,28 @@ fn package(files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
         zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
+}
+
+/// The headings the contents list (Markdown levels 2 to 4, Word's Heading 1 to 3), with
+/// their Word level and text, in order.
+fn contents(events: &[Event<'_>]) -> Vec<(usize, String)> {
+    use pulldown_cmark::{HeadingLevel, Tag, TagEnd};
+    let mut found = Vec::new();
+    for (i, event) in events.iter().enumerate() {
+        let Event::Start(Tag::Heading { level, .. }) = event else {
+            continue;
+        };
+        let word_level = match level {
+            HeadingLevel::H2 => 1,
+            HeadingLevel::H3 => 2,
+            HeadingLevel::H4 => 3,
+            _ => continue,
+        };
+        let end = events[i..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(events.len(), |p| i + p);
+        found.push((word_level, super::markdown::plain_text(&events[i + 1..end])));
+    }
+    found
 }

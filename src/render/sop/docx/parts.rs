@@ -55,8 +55,9 @@ pub fn run(rpr: &str, text: &str) -> String {
     out
 }
 
-/// A complex field (`PAGE`, `TOC …`) with `shown` as its result until Word updates it.
-pub fn field(rpr: &str, instruction: &str, shown: &str) -> String {
+/// The runs that open a complex field (begin, instruction, separate) and the run that
+/// closes it, for a field whose result spans paragraphs (the contents).
+pub fn field_around(rpr: &str, instruction: &str) -> (String, String) {
     let plain = |inner: &str| {
         if rpr.is_empty() {
             format!("<w:r>{inner}</w:r>")
@@ -64,17 +65,22 @@ pub fn field(rpr: &str, instruction: &str, shown: &str) -> String {
             format!("<w:r><w:rPr>{rpr}</w:rPr>{inner}</w:r>")
         }
     };
-    [
+    let begin = [
         plain(r#"<w:fldChar w:fldCharType="begin" w:dirty="true"/>"#),
         plain(&format!(
             "<w:instrText xml:space=\"preserve\"> {} </w:instrText>",
             escape(instruction)
         )),
         plain(r#"<w:fldChar w:fldCharType="separate"/>"#),
-        run(rpr, shown),
-        plain(r#"<w:fldChar w:fldCharType="end"/>"#),
     ]
-    .concat()
+    .concat();
+    (begin, plain(r#"<w:fldChar w:fldCharType="end"/>"#))
+}
+
+/// A complex field (`PAGE`, `TOC …`) with `shown` as its result until Word updates it.
+pub fn field(rpr: &str, instruction: &str, shown: &str) -> String {
+    let (begin, end) = field_around(rpr, instruction);
+    format!("{begin}{}{end}", run(rpr, shown))
 }
 
 /// The section: A4, margins, header and footer, right-to-left page order when needed.

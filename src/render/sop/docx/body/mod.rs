@@ -57,13 +57,17 @@ pub struct Writer<'d, 'p> {
     table: Option<Table>,
     last_was_table: bool,
     toc_written: bool,
+    /// The headings the contents list: Word level and text.
+    contents: Vec<(usize, String)>,
+    /// Headings written so far that the contents list; each is bookmarked `_Toc<n>`.
+    listed: usize,
     link_ids: BTreeMap<String, String>,
     image_ids: BTreeMap<String, String>,
     drawings: usize,
 }
 
 impl<'d, 'p> Writer<'d, 'p> {
-    pub fn new(doc: &'d DocxDocument<'p>) -> Self {
+    pub fn new(doc: &'d DocxDocument<'p>, contents: Vec<(usize, String)>) -> Self {
         Writer {
             doc,
             body: Body {
@@ -89,6 +93,8 @@ impl<'d, 'p> Writer<'d, 'p> {
             table: None,
             last_was_table: false,
             toc_written: false,
+            contents,
+            listed: 0,
             link_ids: BTreeMap::new(),
             image_ids: BTreeMap::new(),
             drawings: 0,
@@ -150,7 +156,13 @@ impl<'d, 'p> Writer<'d, 'p> {
                     self.table_of_contents();
                 }
                 self.heading = Some(*level);
-                self.paragraph();
+                let listed = matches!(
+                    level,
+                    HeadingLevel::H2 | HeadingLevel::H3 | HeadingLevel::H4
+                );
+                let bookmark = listed.then_some(self.listed);
+                self.listed += usize::from(listed);
+                self.paragraph().bookmark = bookmark;
             }
             Tag::BlockQuote(_) => {
                 self.close_paragraph();
@@ -330,8 +342,10 @@ impl<'d, 'p> Writer<'d, 'p> {
         rpr
     }
 
-    /// The contents title and a TOC field (headings 1–3, hyperlinked) that Word fills
-    /// when it updates fields on opening; until then it shows a hint.
+    /// The contents title and a TOC field (headings 1–3, hyperlinked). The field comes
+    /// filled with the headings, each linked to its bookmark, so the contents read right
+    /// before Word updates the field (and adds page numbers); with no headings it shows
+    /// a hint.
     fn table_of_contents(&mut self) {
         self.toc_written = true;
         let rtl = parts::rtl_run(self.doc);
@@ -341,10 +355,34 @@ impl<'d, 'p> Writer<'d, 'p> {
             run(rtl, self.doc.toc_title),
         );
         self.block(&xml);
-        let mut field = self.new_paragraph();
-        field.runs = parts::field(rtl, r#"TOC \o "1-3" \h \z \u"#, self.doc.toc_hint);
-        self.paragraph = Some(field);
-        self.close_paragraph();
+        let instruction = r#"TOC \o "1-3" \h \z \u"#;
+        if self.contents.is_empty() {
+            let mut field = self.new_paragraph();
+            field.runs = parts::field(rtl, instruction, self.doc.toc_hint);
+            self.paragraph = Some(field);
+            self.close_paragraph();
+            return;
+        }
+        let (begin, end) = parts::field_around(rtl, instruction);
+        let last = self.contents.len() - 1;
+        let entries: Vec<String> = self
+            .contents
+            .iter()
+            .enumerate()
+            .map(|(n, (level, text))| {
+                format!(
+                    "<w:p><w:pPr><w:pStyle w:val=\"TOC{level}\"/>{}</w:pPr>{}\
+                     <w:hyperlink w:anchor=\"_Toc{n}\" w:history=\"1\">{}</w:hyperlink>{}</w:p>",
+                    bidi(self.doc),
+                    if n == 0 { begin.as_str() } else { "" },
+                    run(rtl, text),
+                    if n == last { end.as_str() } else { "" },
+                )
+            })
+            .collect();
+        for entry in entries {
+            self.block(&entry);
+        }
     }
 
     fn start_link(&mut self, url: &str) {

@@ -16,6 +16,8 @@ pub struct Paragraph {
     /// List level of a continuation paragraph (indented like the item, no number).
     pub(super) indent: Option<usize>,
     pub(super) align: Option<&'static str>,
+    /// A heading the contents link to: its bookmark is `_Toc<n>`.
+    pub(super) bookmark: Option<usize>,
     pub(super) runs: String,
     /// Text not yet written, and its run properties: neighbouring texts with the same
     /// formatting share one run (the parser splits text at every entity and bracket).
@@ -122,7 +124,14 @@ impl Writer<'_, '_> {
         } else {
             format!("<w:pPr>{ppr}</w:pPr>")
         };
-        self.block(&format!("<w:p>{ppr}{}</w:p>", p.runs));
+        let runs = match p.bookmark {
+            Some(n) => format!(
+                "<w:bookmarkStart w:id=\"{n}\" w:name=\"_Toc{n}\"/>{}<w:bookmarkEnd w:id=\"{n}\"/>",
+                p.runs
+            ),
+            None => p.runs,
+        };
+        self.block(&format!("<w:p>{ppr}{runs}</w:p>"));
         for caption in std::mem::take(&mut self.captions) {
             self.block(&format!(
                 "<w:p><w:pPr><w:pStyle w:val=\"Caption\"/>{}</w:pPr>{}</w:p>",

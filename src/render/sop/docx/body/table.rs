@@ -4,6 +4,7 @@ use pulldown_cmark::Alignment;
 
 use super::super::parts::TEXT_WIDTH;
 use super::super::styles::HEADER_FILL;
+use super::super::xml::escape;
 use super::Writer;
 
 pub struct Table {
@@ -20,11 +21,21 @@ impl Writer<'_, '_> {
             .map(|_| format!("<w:gridCol w:w=\"{}\"/>", TEXT_WIDTH as usize / columns))
             .collect();
         let bidi_visual = if self.doc.rtl { "<w:bidiVisual/>" } else { "" };
+        // The table's title for screen readers (Word's "Alt Text" title): the section
+        // it stands in, or the document's before the first section.
+        let section = self
+            .listed
+            .checked_sub(1)
+            .and_then(|n| self.contents.get(n));
+        let caption = format!(
+            "<w:tblCaption w:val=\"{}\"/>",
+            escape(section.map_or(self.doc.title, |(_, text)| text.as_str()))
+        );
         self.body.xml.push_str(&format!(
             "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/>{bidi_visual}\
              <w:tblW w:w=\"5000\" w:type=\"pct\"/><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" \
              w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/>\
-             </w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+             {caption}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
         ));
         self.table = Some(Table {
             alignments: alignments.to_vec(),
