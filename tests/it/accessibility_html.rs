@@ -157,3 +157,95 @@ fn html_figures_point_to_their_steps_and_notices_are_notes() {
         );
     }
 }
+
+/// The Chad example with Arabic falling back to French, and one organisation's name
+/// left untranslated: the Arabic SOP shows it in French.
+fn arabic_with_a_french_passage() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::operation::copy_chad(dir.path()).unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let text = text
+        .replacen(
+            "direction = \"rtl\"\nname = \"العربية\"",
+            "direction = \"rtl\"\nname = \"العربية\"\nfallback = \"fr\"",
+            1,
+        )
+        .replacen(", ar = \"وزارة المرأة وحماية الطفولة المبكرة\"", "", 1);
+    assert!(
+        text.contains("fallback = \"fr\"")
+            && !text.contains("وزارة المرأة وحماية الطفولة المبكرة\"")
+    );
+    std::fs::write(&config, text).unwrap();
+    let out = dir.path().join("out");
+    let options = bipgen::BuildOptions {
+        selection: bipgen::pack::Selection {
+            parts: [bipgen::pack::Part::Sop].into(),
+            languages: ["ar".to_owned()].into(),
+        },
+        ..bipgen::BuildOptions::default()
+    };
+    let (checked, result) = bipgen::build(&config, &out, options, &|_| {});
+    assert!(result.is_ok(), "{result:?} {:#?}", checked.diagnostics);
+    (dir, out.join("sop/ar"))
+}
+
+#[test]
+fn a_passage_in_the_fallback_language_is_marked_in_every_format() {
+    let (_dir, sop) = arabic_with_a_french_passage();
+    let name = "Ministère de la Femme et de la Protection de la Petite Enfance";
+    let span = format!("<span lang=\"fr\" dir=\"ltr\">{name}</span>");
+    let html = std::fs::read_to_string(sop.join("sop.html")).unwrap();
+    assert!(html.contains(&span), "HTML: no {span}");
+    let markdown = std::fs::read_to_string(sop.join("sop.md")).unwrap();
+    assert!(markdown.contains(&span), "Markdown: no {span}");
+    for text in [&html, &markdown] {
+        assert!(
+            !text.contains(['\u{E0F0}', '\u{E0F1}', '\u{E0F2}']),
+            "a mark leaked"
+        );
+    }
+    // DOCX: the run carries the passage's language, left to right.
+    let docx = std::fs::File::open(sop.join("sop.docx")).unwrap();
+    let mut zip = zip::ZipArchive::new(docx).unwrap();
+    let mut document = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").unwrap(),
+        &mut document,
+    )
+    .unwrap();
+    let run = format!(
+        "<w:lang w:val=\"fr\"/></w:rPr><w:t xml:space=\"preserve\">{}",
+        name.replace('\'', "&apos;")
+    );
+    let plain_run = format!("<w:lang w:val=\"fr\"/></w:rPr><w:t>{name}");
+    assert!(
+        document.contains(&run) || document.contains(&plain_run),
+        "DOCX: no w:lang run for {name}"
+    );
+    // PDF: the passage's structure element carries /Lang fr.
+    let Some(python) = crate::support::python_with(&["pdfminer"]) else {
+        return;
+    };
+    let out = std::process::Command::new(python)
+        .arg("tests/support/pdf_tags.py")
+        .arg(sop.join("sop.pdf"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let read: std::collections::BTreeMap<String, Value> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    let tree = &read.values().next().unwrap()["tree"];
+    let mut stack = vec![tree];
+    let mut marked = 0;
+    while let Some(element) = stack.pop() {
+        if element["lang"] == "fr" && element["text"].as_str().is_some_and(|t| t.contains(name)) {
+            marked += 1;
+        }
+        stack.extend(element["kids"].as_array().into_iter().flatten());
+    }
+    assert!(marked > 0, "PDF: no element with /Lang fr reads {name:?}");
+}

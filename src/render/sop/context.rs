@@ -50,7 +50,7 @@ const LOOKUPS: &[(&str, &str)] = &[
 ];
 
 /// The configuration as JSON with every text replaced by its string in `language`
-/// (or its configured fallback).
+/// (or its configured fallback, marked as a passage in that language).
 pub fn localised_config(pack: &Pack, language: &str) -> Value {
     let mut document = serde_json::to_value(&pack.config).unwrap_or(Value::Null);
     let mut pointers = Vec::new();
@@ -62,9 +62,17 @@ pub fn localised_config(pack: &Pack, language: &str) -> Value {
         let Ok(text) = serde_json::from_value::<crate::config::Text>(value.clone()) else {
             continue;
         };
-        *value = pack
-            .text(&text, language)
-            .map_or(Value::Null, |shown| Value::String(shown.text.to_owned()));
+        *value = pack.text(&text, language).map_or(Value::Null, |shown| {
+            Value::String(match shown.fallback_from {
+                Some(from) => {
+                    let rtl = pack.config.languages.iter().any(|l| {
+                        l.tag.as_str() == from && l.direction == crate::config::Direction::Rtl
+                    });
+                    super::passages::mark(shown.text, from, rtl)
+                }
+                None => super::passages::clean(shown.text),
+            })
+        });
     }
     document
 }

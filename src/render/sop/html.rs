@@ -251,7 +251,12 @@ fn body_events<'a>(
                 ))));
                 i += 1;
                 while i < events.len() && !matches!(events[i], Event::End(TagEnd::Heading(_))) {
-                    out.push(events[i].clone());
+                    match &events[i] {
+                        Event::Text(t) if super::passages::is_marked(t) => {
+                            push_passages(&mut out, t)
+                        }
+                        other => out.push(other.clone()),
+                    }
                     i += 1;
                 }
                 out.push(Event::Html(CowStr::from(format!("</h{n}>\n"))));
@@ -314,11 +319,28 @@ fn body_events<'a>(
             Event::End(TagEnd::BlockQuote(_)) => {
                 out.push(Event::Html(CowStr::from("</div>\n")));
             }
+            Event::Text(t) if super::passages::is_marked(t) => push_passages(&mut out, t),
             other => out.push(other.clone()),
         }
         i += 1;
     }
     out
+}
+
+/// A text with passages in another language, as text and `<span lang dir>` events.
+fn push_passages<'a>(out: &mut Vec<Event<'a>>, text: &str) {
+    use super::passages::{Piece, pieces};
+    for piece in pieces(text) {
+        out.push(match piece {
+            Piece::Text(t) => Event::Text(CowStr::from(t.to_owned())),
+            Piece::Open { lang, rtl } => Event::InlineHtml(CowStr::from(format!(
+                "<span lang=\"{}\" dir=\"{}\">",
+                escape_html(lang),
+                if rtl { "rtl" } else { "ltr" }
+            ))),
+            Piece::Close => Event::InlineHtml(CowStr::from("</span>")),
+        });
+    }
 }
 
 fn strip_prolog(svg: &str) -> &str {

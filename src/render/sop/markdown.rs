@@ -114,7 +114,8 @@ pub fn tidy(markdown: &str) -> String {
     out
 }
 
-/// Plain text of a run of inline events (headings, table of contents).
+/// Plain text of a run of inline events (headings, table of contents), without the
+/// marks of passages in another language.
 pub fn plain_text(events: &[Event<'_>]) -> String {
     let mut out = String::new();
     for event in events {
@@ -124,7 +125,7 @@ pub fn plain_text(events: &[Event<'_>]) -> String {
             _ => {}
         }
     }
-    out
+    super::passages::plain(&out)
 }
 
 /// An anchor for a heading: `4.2 Who does what` becomes `s-4-2-who-does-what`; letters

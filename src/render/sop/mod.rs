@@ -10,6 +10,7 @@ pub mod escape;
 pub mod flowchart;
 mod html;
 pub mod markdown;
+pub mod passages;
 mod pdf;
 pub mod text;
 
@@ -268,7 +269,11 @@ impl SopDocument {
             .collect();
         let html = html::page(self, pack, events, &svgs);
         let mut outputs = vec![
-            self.file("sop.md", self.markdown.clone().into_bytes()),
+            // Passages in another language as HTML spans, which Markdown keeps.
+            self.file(
+                "sop.md",
+                passages::as_html_spans(&self.markdown).into_bytes(),
+            ),
             self.file("sop.html", html.into_bytes()),
         ];
         for chart in &self.charts {

@@ -109,10 +109,24 @@ fn string(text: &str) -> String {
 /// Text as markup: an embedded string expression, ended by `;` so that nothing after it
 /// can continue the expression.
 fn text(out: &mut String, t: &str) {
-    if !t.is_empty() {
-        out.push('#');
-        out.push_str(&string(t));
-        out.push(';');
+    use super::passages::{Piece, pieces};
+    for piece in pieces(t) {
+        match piece {
+            Piece::Text(t) if !t.is_empty() => {
+                out.push('#');
+                out.push_str(&string(t));
+                out.push(';');
+            }
+            Piece::Text(_) => {}
+            // A passage in another language: its language for the PDF's /Lang, and its
+            // own direction.
+            Piece::Open { lang, rtl } => out.push_str(&format!(
+                "#text(lang: {}, dir: {})[",
+                string(lang),
+                if rtl { "rtl" } else { "ltr" }
+            )),
+            Piece::Close => out.push(']'),
+        }
     }
 }
 

@@ -35,7 +35,9 @@ impl Writer<'_, '_> {
             | Event::Code(text)
             | Event::Html(text)
             | Event::InlineHtml(text)
-            | Event::InlineMath(text) => image.alt.push_str(text),
+            | Event::InlineMath(text) => image
+                .alt
+                .push_str(&crate::render::sop::passages::plain(text)),
             Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
             _ => {}
         }

@@ -15,7 +15,7 @@ use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 use super::DocxDocument;
 use super::Png;
 use super::parts::{self, FIRST_FREE_RID, Relationship, bidi, run};
-use super::xml::uri;
+use super::xml::{escape, uri};
 use image::Image;
 use paragraph::Paragraph;
 use table::Table;
@@ -57,6 +57,8 @@ pub struct Writer<'d, 'p> {
     table: Option<Table>,
     last_was_table: bool,
     toc_written: bool,
+    /// Open passages in another language: language tag and right-to-left.
+    passages: Vec<(String, bool)>,
     /// The headings the contents list: Word level and text.
     contents: Vec<(usize, String)>,
     /// Headings written so far that the contents list; each is bookmarked `_Toc<n>`.
@@ -93,6 +95,7 @@ impl<'d, 'p> Writer<'d, 'p> {
             table: None,
             last_was_table: false,
             toc_written: false,
+            passages: Vec::new(),
             contents,
             listed: 0,
             link_ids: BTreeMap::new(),
@@ -307,12 +310,23 @@ impl<'d, 'p> Writer<'d, 'p> {
     }
 
     fn text(&mut self, text: &str) {
+        use crate::render::sop::passages::{Piece, pieces};
         if let Some((literal, _)) = &mut self.literal {
-            literal.push_str(text);
+            literal.push_str(&crate::render::sop::passages::plain(text));
             return;
         }
-        let rpr = self.formatting(false);
-        self.paragraph().push_text(rpr, text);
+        for piece in pieces(text) {
+            match piece {
+                Piece::Text(text) => {
+                    let rpr = self.formatting(false);
+                    self.paragraph().push_text(rpr, text);
+                }
+                Piece::Open { lang, rtl } => self.passages.push((lang.to_owned(), rtl)),
+                Piece::Close => {
+                    self.passages.pop();
+                }
+            }
+        }
     }
 
     /// Run properties from the open inline tags, in the schema's order (one style only:
@@ -338,7 +352,18 @@ impl<'d, 'p> Writer<'d, 'p> {
         } else if self.subscript > 0 {
             rpr.push_str("<w:vertAlign w:val=\"subscript\"/>");
         }
-        rpr.push_str(parts::rtl_run(self.doc));
+        // A passage in another language: its own direction and `w:lang` (`w:bidi` for
+        // a right-to-left language), after `w:rtl` as the schema orders them.
+        match self.passages.last() {
+            Some((lang, rtl)) => {
+                if *rtl {
+                    rpr.push_str("<w:rtl/>");
+                }
+                let attribute = if *rtl { "w:bidi" } else { "w:val" };
+                rpr.push_str(&format!("<w:lang {attribute}=\"{}\"/>", escape(lang)));
+            }
+            None => rpr.push_str(parts::rtl_run(self.doc)),
+        }
         rpr
     }
 
