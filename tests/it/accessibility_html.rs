@@ -179,19 +179,20 @@ fn arabic_with_a_french_passage() -> (tempfile::TempDir, PathBuf) {
     let out = dir.path().join("out");
     let options = bipgen::BuildOptions {
         selection: bipgen::pack::Selection {
-            parts: [bipgen::pack::Part::Sop].into(),
+            parts: [bipgen::pack::Part::Sop, bipgen::pack::Part::Forms].into(),
             languages: ["ar".to_owned()].into(),
         },
         ..bipgen::BuildOptions::default()
     };
     let (checked, result) = bipgen::build(&config, &out, options, &|_| {});
     assert!(result.is_ok(), "{result:?} {:#?}", checked.diagnostics);
-    (dir, out.join("sop/ar"))
+    (dir, out)
 }
 
 #[test]
 fn a_passage_in_the_fallback_language_is_marked_in_every_format() {
-    let (_dir, sop) = arabic_with_a_french_passage();
+    let (_dir, out) = arabic_with_a_french_passage();
+    let sop = out.join("sop/ar");
     let name = "Ministère de la Femme et de la Protection de la Petite Enfance";
     let span = format!("<span lang=\"fr\" dir=\"ltr\">{name}</span>");
     let html = std::fs::read_to_string(sop.join("sop.html")).unwrap();
@@ -222,30 +223,45 @@ fn a_passage_in_the_fallback_language_is_marked_in_every_format() {
         document.contains(&run) || document.contains(&plain_run),
         "DOCX: no w:lang run for {name}"
     );
-    // PDF: the passage's structure element carries /Lang fr.
+    // PDFs (the SOP and a printed form): the passage is read as French, through its
+    // element's /Lang or an ancestor's.
     let Some(python) = crate::support::python_with(&["pdfminer"]) else {
         return;
     };
-    let out = std::process::Command::new(python)
+    let pdfs = [sop.join("sop.pdf"), out.join("forms/bia_short/ar.pdf")];
+    let read = std::process::Command::new(python)
         .arg("tests/support/pdf_tags.py")
-        .arg(sop.join("sop.pdf"))
+        .args(&pdfs)
         .output()
         .unwrap();
     assert!(
-        out.status.success(),
+        read.status.success(),
         "{}",
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&read.stderr)
     );
     let read: std::collections::BTreeMap<String, Value> =
-        serde_json::from_slice(&out.stdout).unwrap();
-    let tree = &read.values().next().unwrap()["tree"];
-    let mut stack = vec![tree];
-    let mut marked = 0;
-    while let Some(element) = stack.pop() {
-        if element["lang"] == "fr" && element["text"].as_str().is_some_and(|t| t.contains(name)) {
-            marked += 1;
+        serde_json::from_slice(&read.stdout).unwrap();
+    for (path, pdf) in &read {
+        let mut stack = vec![(&pdf["tree"], "ar")];
+        let mut found = Vec::new();
+        while let Some((element, inherited)) = stack.pop() {
+            let lang = element["lang"].as_str().unwrap_or(inherited);
+            let reads = |e: &Value| e["text"].as_str().is_some_and(|t| t.contains(name));
+            // The deepest element that reads the whole name.
+            let deepest = element["kids"]
+                .as_array()
+                .is_none_or(|kids| !kids.iter().any(reads));
+            if deepest && reads(element) {
+                found.push(lang);
+            }
+            for kid in element["kids"].as_array().into_iter().flatten() {
+                stack.push((kid, lang));
+            }
         }
-        stack.extend(element["kids"].as_array().into_iter().flatten());
+        assert!(!found.is_empty(), "{path}: {name:?} not found");
+        assert!(
+            found.iter().all(|lang| *lang == "fr"),
+            "{path}: {name:?} read as {found:?}"
+        );
     }
-    assert!(marked > 0, "PDF: no element with /Lang fr reads {name:?}");
 }

@@ -23,6 +23,28 @@ pub struct Tx {
     fallback: bool,
     /// The second language's text stands in from a fallback language.
     b_fallback: bool,
+    /// The language a stand-in text is written in, so the PDF tags it with its own
+    /// `/Lang` (none when the text is in the form's language).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    a_lang: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    b_lang: Option<String>,
+}
+
+impl Tx {
+    /// A text in the primary language and the second, each with the language of its
+    /// stand-in when it has one.
+    fn stood_in(a: String, a_lang: Option<String>, second: Option<(String, Option<String>)>) -> Tx {
+        let (b, b_lang) = second.map_or((None, None), |(b, lang)| (Some(b), lang));
+        Tx {
+            a,
+            fallback: a_lang.is_some(),
+            b_fallback: b_lang.is_some(),
+            b,
+            a_lang,
+            b_lang,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -172,21 +194,31 @@ fn fonts(language: &Language) -> Vec<&'static str> {
 
 impl Writer<'_> {
     fn one(&self, text: &Text, language: &Language) -> (String, bool) {
-        self.shown(text, language, "en")
+        let (shown, from) = self.shown(text, language, "en");
+        (shown, from.is_some())
     }
 
-    /// The text in `language`, or its stand-in (marked as such), or the `last_resort`.
-    fn shown(&self, text: &Text, language: &Language, last_resort: &str) -> (String, bool) {
+    /// The text in `language`, or its stand-in with the language it is written in, or
+    /// the `last_resort`.
+    fn shown(
+        &self,
+        text: &Text,
+        language: &Language,
+        last_resort: &str,
+    ) -> (String, Option<String>) {
         match self.pack.text(text, language.tag.as_str()) {
             Some(shown) => match shown.fallback_from {
-                Some(from) => (self.isolated(shown.text, from, language), true),
-                None => (shown.text.to_owned(), false),
+                Some(from) => (
+                    self.isolated(shown.text, from, language),
+                    Some(from.to_owned()),
+                ),
+                None => (shown.text.to_owned(), None),
             },
             // Validation guarantees a text or a fallback for every configured language;
             // an English stand-in is marked rather than left blank.
             None => {
                 let text = text.get("en", "en").unwrap_or(last_resort);
-                (self.isolated(text, "en", language), true)
+                (self.isolated(text, "en", language), Some("en".to_owned()))
             }
         }
     }
@@ -210,14 +242,9 @@ impl Writer<'_> {
     }
 
     fn tx(&self, text: &Text) -> Tx {
-        let (a, fallback) = self.one(text, self.primary);
-        let second = self.second.map(|s| self.one(text, s));
-        Tx {
-            a,
-            b_fallback: second.as_ref().is_some_and(|(_, f)| *f),
-            b: second.map(|(b, _)| b),
-            fallback,
-        }
+        let (a, a_lang) = self.shown(text, self.primary, "en");
+        let second = self.second.map(|s| self.shown(text, s, "en"));
+        Tx::stood_in(a, a_lang, second)
     }
 
     fn string(&self, key: &str) -> Tx {
@@ -228,14 +255,9 @@ impl Writer<'_> {
             .cloned()
             .unwrap_or_else(|| Text::Plain(key.to_owned()));
         let pick = |language: &Language| self.shown(&text, language, key);
-        let (a, fallback) = pick(self.primary);
+        let (a, a_lang) = pick(self.primary);
         let second = self.second.map(pick);
-        Tx {
-            a,
-            b_fallback: second.as_ref().is_some_and(|(_, f)| *f),
-            b: second.map(|(b, _)| b),
-            fallback,
-        }
+        Tx::stood_in(a, a_lang, second)
     }
 
     fn filled(&self, key: &str, pairs: &[(&str, String)]) -> Tx {
@@ -313,6 +335,8 @@ impl Writer<'_> {
             b,
             fallback,
             b_fallback: stood_in.get(),
+            a_lang: None,
+            b_lang: None,
         })
     }
 
@@ -422,8 +446,8 @@ impl Writer<'_> {
                 .and_then(|f| self.pack.languages().iter().find(|l| &l.tag == f))
                 .map_or_else(|| "English".to_owned(), |l| l.name.clone());
             let template = self.pack.print_strings.get("fallback_note")?;
-            let (text, fallback) = self.shown(template, language, "fallback_note");
-            Some((text.replace("{language}", &from), fallback))
+            let (text, stand_in) = self.shown(template, language, "fallback_note");
+            Some((text.replace("{language}", &from), stand_in.is_some()))
         };
         let a = note(self.primary);
         let b = self.second.and_then(note);
@@ -435,6 +459,8 @@ impl Writer<'_> {
             a: a.map(|(t, _)| t).unwrap_or_default(),
             b_fallback: b.as_ref().is_some_and(|(_, f)| *f),
             b: b.map(|(t, _)| t),
+            a_lang: None,
+            b_lang: None,
         })
     }
 
