@@ -15,6 +15,8 @@ pub struct FigureCtx {
     pub group_id: GroupId,
     pub elem: Packed<FigureElem>,
     pub captions: SmallVec<[GroupId; 1]>,
+    /// bipgen: the captions stand below the figure's content.
+    pub captions_below: bool,
     pub tag_kind: FigureTagKind,
 }
 
@@ -45,6 +47,7 @@ impl FigureCtx {
             group_id,
             elem,
             captions: SmallVec::new(),
+            captions_below: false,
             tag_kind: FigureTagKind::default(),
         }
     }
@@ -102,7 +105,13 @@ pub fn build_figure(tree: &mut Tree, figure_id: FigureId) {
         for &caption in figure_ctx.captions.iter() {
             tree.groups.get_mut(caption).parent = wrapper;
         }
-        tree.groups.prepend_groups(wrapper, &figure_ctx.captions);
+        // bipgen: in reading order, as they stand: a caption below its figure is
+        // read after it.
+        if figure_ctx.captions_below {
+            tree.groups.push_groups(wrapper, &figure_ctx.captions);
+        } else {
+            tree.groups.prepend_groups(wrapper, &figure_ctx.captions);
+        }
     }
 }
 

@@ -555,8 +555,12 @@ fn close_group(tree: &mut Tree, surface: &mut Surface, id: GroupId) -> GroupId {
         }
         GroupKind::FigureCaption(..) => {
             if let GroupKind::Figure(figure, ..) = tree.groups.get(semantic_parent).kind {
+                // bipgen: a caption that ends after the figure's content stands below
+                // it, and is read after it.
+                let below = !tree.groups.get(semantic_parent).nodes().is_empty();
                 let figure_ctx = tree.ctx.figures.get_mut(figure);
                 figure_ctx.captions.push(id);
+                figure_ctx.captions_below |= below;
             } else {
                 tree.groups.push_group(direct_parent, id);
             }
