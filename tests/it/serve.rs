@@ -449,11 +449,13 @@ fn a_finding_opens_in_the_editor_at_its_place() {
             .unwrap();
         assert_eq!(send(&app, request).await.status, StatusCode::NOT_FOUND);
     });
+    // The shell creates the file before it writes the line: wait for the whole line.
     let started = std::time::Instant::now();
-    while !record.exists() && started.elapsed() < Duration::from_secs(10) {
+    let mut opened = String::new();
+    while !opened.ends_with('\n') && started.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(20));
+        opened = std::fs::read_to_string(&record).unwrap_or_default();
     }
-    let opened = std::fs::read_to_string(&record).unwrap();
     let real = config.canonicalize().unwrap();
     assert_eq!(opened.trim(), format!("--goto {}:{line}", real.display()));
 }

@@ -431,7 +431,7 @@ impl Writer<'_> {
     /// stand-in text, so a † on a bilingual form is explained too.
     fn fallback_note(&self, form: &FormDefinition) -> Option<Tx> {
         let texts = crate::forms::resolve::form_texts(form);
-        let note = |language: &Language| -> Option<(String, bool)> {
+        let note = |language: &Language| -> Option<(String, Option<String>)> {
             let stands_in = texts.iter().any(|t| {
                 self.pack
                     .text(t, language.tag.as_str())
@@ -447,21 +447,15 @@ impl Writer<'_> {
                 .map_or_else(|| "English".to_owned(), |l| l.name.clone());
             let template = self.pack.print_strings.get("fallback_note")?;
             let (text, stand_in) = self.shown(template, language, "fallback_note");
-            Some((text.replace("{language}", &from), stand_in.is_some()))
+            Some((text.replace("{language}", &from), stand_in))
         };
         let a = note(self.primary);
         let b = self.second.and_then(note);
         if a.is_none() && b.is_none() {
             return None;
         }
-        Some(Tx {
-            fallback: a.as_ref().is_some_and(|(_, f)| *f),
-            a: a.map(|(t, _)| t).unwrap_or_default(),
-            b_fallback: b.as_ref().is_some_and(|(_, f)| *f),
-            b: b.map(|(t, _)| t),
-            a_lang: None,
-            b_lang: None,
-        })
+        let (a, a_lang) = a.unwrap_or_default();
+        Some(Tx::stood_in(a, a_lang, b))
     }
 
     /// The choice questions that print as write-ins, and the code tables they refer to.

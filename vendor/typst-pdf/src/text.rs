@@ -1,13 +1,11 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use typst_library::text::Glyph;
-
 use bytemuck::TransparentWrapper;
 use krilla::surface::{Location, Surface};
 use krilla::text::GlyphId;
 use typst_library::diag::{SourceResult, bail};
-use typst_library::text::{FontInstance, TextItem};
+use typst_library::text::{FontInstance, Glyph, TextItem};
 use typst_library::visualize::FillRule;
 use typst_syntax::Span;
 use typst_utils::defer;
