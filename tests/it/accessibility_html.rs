@@ -194,7 +194,7 @@ fn a_passage_in_the_fallback_language_is_marked_in_every_format() {
     let (_dir, out) = arabic_with_a_french_passage();
     let sop = out.join("sop/ar");
     let name = "Ministère de la Femme et de la Protection de la Petite Enfance";
-    let span = format!("<span lang=\"fr\" dir=\"ltr\">{name}</span>");
+    let span = format!("<bdi lang=\"fr\" dir=\"ltr\">{name}</bdi>");
     let html = std::fs::read_to_string(sop.join("sop.html")).unwrap();
     assert!(html.contains(&span), "HTML: no {span}");
     let markdown = std::fs::read_to_string(sop.join("sop.md")).unwrap();

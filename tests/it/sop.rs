@@ -58,6 +58,12 @@ fn text(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("UTF-8")
 }
 
+/// Markdown as a reader sees it: without the invisible Unicode isolates around each
+/// configuration value.
+fn readable(markdown: &str) -> String {
+    markdown.replace(['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'], "")
+}
+
 fn run(command: &mut Command) -> String {
     let out = command.output().expect("start the tool");
     assert!(
@@ -395,7 +401,7 @@ fn a_country_overrides_a_chapter_and_template_errors_name_file_and_line() {
     // An empty override drops the chapter.
     std::fs::write(templates.join("glossary.md"), "").unwrap();
     let files = sop_of(&dir.path().join("country.toml"));
-    let md = text(&files["sop/en/sop.md"]);
+    let md = readable(text(&files["sop/en/sop.md"]));
     assert!(md.contains("Decisions in Refugee response follow the national law."));
     assert!(md.contains(". Our own BID chapter\n"));
     assert!(!md.contains(". Glossary\n"));
@@ -763,5 +769,51 @@ fn section_and_page_numbers_take_the_languages_digits() {
             .arg(written.root.join("sop/ar/sop.pdf"))
             .arg("-"));
         assert!(footer.contains('٢'), "page 2 is numbered ٢: {footer}");
+    }
+}
+
+/// Every configuration text is isolated where it is set in a sentence, a table or a
+/// heading, so its direction cannot reorder the text around it: `<bdi>` in HTML, Unicode
+/// isolates (FSI … PDI) in the Markdown and the DOCX (and in the PDF's layout).
+#[test]
+fn every_configuration_text_is_isolated_in_every_format() {
+    let chad = chad();
+    for (lang, name) in [
+        ("en", "Ministry of Women and Early Childhood Protection"),
+        ("ar", "وزارة المرأة وحماية الطفولة المبكرة"),
+    ] {
+        let md = text(&chad.files[&format!("sop/{lang}/sop.md")]);
+        let html = text(&chad.files[&format!("sop/{lang}/sop.html")]);
+        let docx = std::fs::File::open(chad.root.join(format!("sop/{lang}/sop.docx"))).unwrap();
+        let mut zip = zip::ZipArchive::new(docx).unwrap();
+        let mut document = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name("word/document.xml").unwrap(),
+            &mut document,
+        )
+        .unwrap();
+        let body = &html[html.find("<main>").unwrap()..];
+        for (format, text, before, after) in [
+            ("Markdown", md, "\u{2068}", "\u{2069}"),
+            ("HTML", body, "<bdi>", "</bdi>"),
+            ("DOCX", document.as_str(), "\u{2068}", "\u{2069}"),
+        ] {
+            // Where the name is a whole text (not the end of a longer one).
+            let found = text
+                .match_indices(name)
+                .filter(|(at, _)| {
+                    !text[..*at]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphabetic)
+                })
+                .count();
+            assert!(found >= 2, "{lang} {format}: {name:?} {found} times");
+            let isolated = text.matches(&format!("{before}{name}{after}")).count();
+            assert_eq!(
+                isolated, found,
+                "{lang} {format}: {name:?} set without isolation"
+            );
+        }
     }
 }

@@ -70,7 +70,7 @@ pub fn localised_config(pack: &Pack, language: &str) -> Value {
                     });
                     super::passages::mark(shown.text, from, rtl)
                 }
-                None => super::passages::clean(shown.text),
+                None => super::passages::isolate(shown.text),
             })
         });
     }

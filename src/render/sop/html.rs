@@ -327,18 +327,14 @@ fn body_events<'a>(
     out
 }
 
-/// A text with passages in another language, as text and `<span lang dir>` events.
+/// A text holding configuration values, as text and `<bdi>` events.
 fn push_passages<'a>(out: &mut Vec<Event<'a>>, text: &str) {
-    use super::passages::{Piece, pieces};
+    use super::passages::{Piece, html_open, pieces};
     for piece in pieces(text) {
         out.push(match piece {
             Piece::Text(t) => Event::Text(CowStr::from(t.to_owned())),
-            Piece::Open { lang, rtl } => Event::InlineHtml(CowStr::from(format!(
-                "<span lang=\"{}\" dir=\"{}\">",
-                escape_html(lang),
-                if rtl { "rtl" } else { "ltr" }
-            ))),
-            Piece::Close => Event::InlineHtml(CowStr::from("</span>")),
+            Piece::Open { lang, dir } => Event::InlineHtml(CowStr::from(html_open(lang, dir))),
+            Piece::Close => Event::InlineHtml(CowStr::from("</bdi>")),
         });
     }
 }

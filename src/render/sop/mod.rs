@@ -269,10 +269,10 @@ impl SopDocument {
             .collect();
         let html = html::page(self, pack, events, &svgs);
         let mut outputs = vec![
-            // Passages in another language as HTML spans, which Markdown keeps.
+            // Configuration texts isolated; passages in another language as `<bdi>` elements.
             self.file(
                 "sop.md",
-                passages::as_html_spans(&self.markdown).into_bytes(),
+                passages::for_markdown_file(&self.markdown).into_bytes(),
             ),
             self.file("sop.html", html.into_bytes()),
         ];

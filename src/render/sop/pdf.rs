@@ -118,14 +118,26 @@ fn text(out: &mut String, t: &str) {
                 out.push(';');
             }
             Piece::Text(_) => {}
-            // A passage in another language: its language for the PDF's /Lang, and its
-            // own direction.
-            Piece::Open { lang, rtl } => out.push_str(&format!(
-                "#text(lang: {}, dir: {})[",
-                string(lang),
-                if rtl { "rtl" } else { "ltr" }
-            )),
-            Piece::Close => out.push(']'),
+            // A configuration value between Unicode isolates, in a content block; one in
+            // another language also carries its language, for the PDF's /Lang.
+            Piece::Open { lang, dir } => {
+                match lang {
+                    Some(lang) => out.push_str(&format!(
+                        "#text(lang: {}, dir: {})[",
+                        string(lang),
+                        if dir == super::passages::Dir::Rtl {
+                            "rtl"
+                        } else {
+                            "ltr"
+                        }
+                    )),
+                    None => out.push_str("#["),
+                }
+                out.push_str(&format!("#{};", string(&dir.isolate().to_string())));
+            }
+            Piece::Close => {
+                out.push_str(&format!("#{};]", string(&super::passages::PDI.to_string())));
+            }
         }
     }
 }
@@ -160,6 +172,8 @@ fn column_widths(events: &[Event<'_>], start: usize, columns: usize) -> Vec<Stri
             Event::Start(Tag::TableRow | Tag::TableHead) => column = 0,
             Event::Start(Tag::TableCell) => (length, word) = (0, 0),
             Event::Text(t) | Event::Code(t) => {
+                // Measured as shown: the marks around configuration values take no room.
+                let t = super::passages::plain(t);
                 length += t.chars().count();
                 let words = t.split_whitespace().map(|w| w.chars().count());
                 word = word.max(words.max().unwrap_or(0));

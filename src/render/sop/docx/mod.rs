@@ -159,7 +159,16 @@ fn contents(events: &[Event<'_>]) -> Vec<(usize, String)> {
             .iter()
             .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
             .map_or(events.len(), |p| i + p);
-        found.push((word_level, super::markdown::plain_text(&events[i + 1..end])));
+        // As the heading shows it: its configuration values between isolates.
+        let text: String = events[i + 1..end]
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                Event::SoftBreak | Event::HardBreak => Some(" "),
+                _ => None,
+            })
+            .collect();
+        found.push((word_level, super::passages::with_isolates(&text)));
     }
     found
 }

@@ -57,8 +57,9 @@ pub struct Writer<'d, 'p> {
     table: Option<Table>,
     last_was_table: bool,
     toc_written: bool,
-    /// Open passages in another language: language tag and right-to-left.
-    passages: Vec<(String, bool)>,
+    /// Open configuration values: their language when it is not the document's, and
+    /// their direction.
+    passages: Vec<(Option<String>, crate::render::sop::passages::Dir)>,
     /// The headings the contents list: Word level and text.
     contents: Vec<(usize, String)>,
     /// Headings written so far that the contents list; each is bookmarked `_Toc<n>`.
@@ -315,17 +316,24 @@ impl<'d, 'p> Writer<'d, 'p> {
             literal.push_str(&crate::render::sop::passages::plain(text));
             return;
         }
+        // A configuration value between Unicode isolates; one in another language
+        // also carries its language on its runs.
         for piece in pieces(text) {
-            match piece {
-                Piece::Text(text) => {
+            let (shown, close) = match piece {
+                Piece::Text(text) => (text.to_owned(), false),
+                Piece::Open { lang, dir } => {
                     let rpr = self.formatting(false);
-                    self.paragraph().push_text(rpr, text);
+                    self.paragraph().push_text(rpr, &dir.isolate().to_string());
+                    self.passages.push((lang.map(str::to_owned), dir));
+                    continue;
                 }
-                Piece::Open { lang, rtl } => self.passages.push((lang.to_owned(), rtl)),
-                Piece::Close => {
-                    self.passages.pop();
-                }
+                Piece::Close => (crate::render::sop::passages::PDI.to_string(), true),
+            };
+            if close {
+                self.passages.pop();
             }
+            let rpr = self.formatting(false);
+            self.paragraph().push_text(rpr, &shown);
         }
     }
 
@@ -354,12 +362,18 @@ impl<'d, 'p> Writer<'d, 'p> {
         }
         // A passage in another language: its own direction and `w:lang` (`w:bidi` for
         // a right-to-left language), after `w:rtl` as the schema orders them.
-        match self.passages.last() {
-            Some((lang, rtl)) => {
-                if *rtl {
+        let other = self
+            .passages
+            .iter()
+            .rev()
+            .find_map(|(lang, dir)| lang.as_deref().map(|lang| (lang, *dir)));
+        match other {
+            Some((lang, dir)) => {
+                let rtl = dir == crate::render::sop::passages::Dir::Rtl;
+                if rtl {
                     rpr.push_str("<w:rtl/>");
                 }
-                let attribute = if *rtl { "w:bidi" } else { "w:val" };
+                let attribute = if rtl { "w:bidi" } else { "w:val" };
                 rpr.push_str(&format!("<w:lang {attribute}=\"{}\"/>", escape(lang)));
             }
             None => rpr.push_str(parts::rtl_run(self.doc)),
