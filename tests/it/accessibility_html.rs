@@ -206,14 +206,7 @@ fn a_passage_in_the_fallback_language_is_marked_in_every_format() {
         );
     }
     // DOCX: the run carries the passage's language, left to right.
-    let docx = std::fs::File::open(sop.join("sop.docx")).unwrap();
-    let mut zip = zip::ZipArchive::new(docx).unwrap();
-    let mut document = String::new();
-    std::io::Read::read_to_string(
-        &mut zip.by_name("word/document.xml").unwrap(),
-        &mut document,
-    )
-    .unwrap();
+    let document = crate::support::zip_part(&sop.join("sop.docx"), "word/document.xml");
     let run = format!(
         "<w:lang w:val=\"fr\"/></w:rPr><w:t xml:space=\"preserve\">{}",
         name.replace('\'', "&apos;")

@@ -784,14 +784,10 @@ fn every_configuration_text_is_isolated_in_every_format() {
     ] {
         let md = text(&chad.files[&format!("sop/{lang}/sop.md")]);
         let html = text(&chad.files[&format!("sop/{lang}/sop.html")]);
-        let docx = std::fs::File::open(chad.root.join(format!("sop/{lang}/sop.docx"))).unwrap();
-        let mut zip = zip::ZipArchive::new(docx).unwrap();
-        let mut document = String::new();
-        std::io::Read::read_to_string(
-            &mut zip.by_name("word/document.xml").unwrap(),
-            &mut document,
-        )
-        .unwrap();
+        let document = crate::support::zip_part(
+            &chad.root.join(format!("sop/{lang}/sop.docx")),
+            "word/document.xml",
+        );
         let body = &html[html.find("<main>").unwrap()..];
         for (format, text, before, after) in [
             ("Markdown", md, "\u{2068}", "\u{2069}"),

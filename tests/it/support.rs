@@ -73,3 +73,13 @@ fn missing(what: &str) {
     );
     eprintln!("skipping: {what} (bash .ci/run installs it)");
 }
+
+/// The text of one part of a ZIP package (a DOCX's `word/document.xml`, say).
+#[allow(dead_code)] // each test binary compiles this module; not all of them read packages
+pub fn zip_part(package: &Path, part: &str) -> String {
+    let file = std::fs::File::open(package).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(part).unwrap(), &mut text).unwrap();
+    text
+}
