@@ -34,41 +34,57 @@ fn documents() -> Vec<PathBuf> {
     found
 }
 
-/// The structure trees of [`documents`], read by two processes in parallel.
+/// The structure trees of `pdfs`, by path, read by two processes in parallel; `None`
+/// (a skip, or a failure in CI) when pdfminer is missing.
+pub(crate) fn read_trees(pdfs: &[PathBuf]) -> Option<BTreeMap<PathBuf, Value>> {
+    let python = crate::support::python_with(&["pdfminer"])?;
+    let (first, second) = pdfs.split_at(pdfs.len() / 2);
+    let children: Vec<_> = [first, second]
+        .iter()
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            Command::new(&python)
+                .arg("tests/support/pdf_tags.py")
+                .args(*part)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("start pdf_tags.py")
+        })
+        .collect();
+    let mut trees = BTreeMap::new();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "pdf_tags.py: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let read: BTreeMap<PathBuf, Value> = serde_json::from_slice(&out.stdout).unwrap();
+        trees.extend(read);
+    }
+    Some(trees)
+}
+
+/// The structure trees of [`documents`].
 fn trees() -> Option<&'static BTreeMap<PathBuf, Value>> {
     static TREES: OnceLock<Option<BTreeMap<PathBuf, Value>>> = OnceLock::new();
-    TREES
-        .get_or_init(|| {
-            let python = crate::support::python_with(&["pdfminer"])?;
-            let script = Path::new("tests/support/pdf_tags.py");
-            let documents = documents();
-            let (first, second) = documents.split_at(documents.len() / 2);
-            let children: Vec<_> = [first, second]
-                .iter()
-                .map(|part| {
-                    Command::new(&python)
-                        .arg(script)
-                        .args(*part)
-                        .stdout(std::process::Stdio::piped())
-                        .stderr(std::process::Stdio::piped())
-                        .spawn()
-                        .expect("start pdf_tags.py")
-                })
-                .collect();
-            let mut trees = BTreeMap::new();
-            for child in children {
-                let out = child.wait_with_output().unwrap();
-                assert!(
-                    out.status.success(),
-                    "pdf_tags.py: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-                let read: BTreeMap<PathBuf, Value> = serde_json::from_slice(&out.stdout).unwrap();
-                trees.extend(read);
-            }
-            Some(trees)
-        })
-        .as_ref()
+    TREES.get_or_init(|| read_trees(&documents())).as_ref()
+}
+
+/// Every element of a PDF's tree with the language it is read in: its own `/Lang`, or
+/// the nearest ancestor's, or the document's.
+pub(crate) fn with_languages(pdf: &Value) -> Vec<(&Value, &str)> {
+    let mut found = Vec::new();
+    let mut stack = vec![(&pdf["tree"], pdf["info"]["lang"].as_str().unwrap_or(""))];
+    while let Some((element, inherited)) = stack.pop() {
+        let lang = element["lang"].as_str().unwrap_or(inherited);
+        found.push((element, lang));
+        for kid in element["kids"].as_array().into_iter().flatten() {
+            stack.push((kid, lang));
+        }
+    }
+    found
 }
 
 fn tree(path: &Path) -> &'static Value {
@@ -423,39 +439,28 @@ fn passages_in_the_second_language_carry_its_lang() {
     if trees().is_none() {
         return;
     }
-    fn check(element: &Value, inherited: &str, path: &Path, checked: &mut usize) {
-        let lang = element["lang"].as_str().unwrap_or(inherited);
-        let own = text(element);
-        let arabic = own.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
-        let latin = own.chars().any(|c| c.is_ascii_alphabetic());
-        let leaf = element["kids"]
-            .as_array()
-            .is_none_or(|kids| kids.is_empty());
-        if leaf && arabic && !latin {
-            assert_eq!(
-                lang,
-                "ar",
-                "{}: Arabic {own:?} is not marked as Arabic",
-                path.display()
-            );
-            *checked += 1;
-        }
-        for kid in element["kids"].as_array().into_iter().flatten() {
-            check(kid, lang, path, checked);
-        }
-    }
     for (_, _, path) in form_pdfs()
         .into_iter()
         .filter(|(_, _, p)| p.ends_with("fr+ar.pdf"))
     {
-        let pdf = tree(&path);
         let mut checked = 0;
-        check(
-            &pdf["tree"],
-            pdf["info"]["lang"].as_str().unwrap(),
-            &path,
-            &mut checked,
-        );
+        for (element, lang) in with_languages(tree(&path)) {
+            let own = text(element);
+            let arabic = own.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+            let latin = own.chars().any(|c| c.is_ascii_alphabetic());
+            let leaf = element["kids"]
+                .as_array()
+                .is_none_or(|kids| kids.is_empty());
+            if leaf && arabic && !latin {
+                assert_eq!(
+                    lang,
+                    "ar",
+                    "{}: Arabic {own:?} is not marked as Arabic",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
         assert!(checked > 0, "{}: no Arabic passage found", path.display());
     }
 }

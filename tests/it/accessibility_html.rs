@@ -218,43 +218,28 @@ fn a_passage_in_the_fallback_language_is_marked_in_every_format() {
     );
     // PDFs (the SOP and a printed form): the passage is read as French, through its
     // element's /Lang or an ancestor's.
-    let Some(python) = crate::support::python_with(&["pdfminer"]) else {
+    let pdfs = [sop.join("sop.pdf"), out.join("forms/bia_short/ar.pdf")];
+    let Some(read) = crate::accessibility::read_trees(&pdfs) else {
         return;
     };
-    let pdfs = [sop.join("sop.pdf"), out.join("forms/bia_short/ar.pdf")];
-    let read = std::process::Command::new(python)
-        .arg("tests/support/pdf_tags.py")
-        .args(&pdfs)
-        .output()
-        .unwrap();
-    assert!(
-        read.status.success(),
-        "{}",
-        String::from_utf8_lossy(&read.stderr)
-    );
-    let read: std::collections::BTreeMap<String, Value> =
-        serde_json::from_slice(&read.stdout).unwrap();
+    let reads = |e: &Value| e["text"].as_str().is_some_and(|t| t.contains(name));
     for (path, pdf) in &read {
-        let mut stack = vec![(&pdf["tree"], "ar")];
-        let mut found = Vec::new();
-        while let Some((element, inherited)) = stack.pop() {
-            let lang = element["lang"].as_str().unwrap_or(inherited);
-            let reads = |e: &Value| e["text"].as_str().is_some_and(|t| t.contains(name));
-            // The deepest element that reads the whole name.
-            let deepest = element["kids"]
-                .as_array()
-                .is_none_or(|kids| !kids.iter().any(reads));
-            if deepest && reads(element) {
-                found.push(lang);
-            }
-            for kid in element["kids"].as_array().into_iter().flatten() {
-                stack.push((kid, lang));
-            }
-        }
-        assert!(!found.is_empty(), "{path}: {name:?} not found");
+        // The deepest elements that read the whole name.
+        let found: Vec<&str> = crate::accessibility::with_languages(pdf)
+            .into_iter()
+            .filter(|(element, _)| {
+                reads(element)
+                    && element["kids"]
+                        .as_array()
+                        .is_none_or(|kids| !kids.iter().any(reads))
+            })
+            .map(|(_, lang)| lang)
+            .collect();
+        assert!(!found.is_empty(), "{}: {name:?} not found", path.display());
         assert!(
             found.iter().all(|lang| *lang == "fr"),
-            "{path}: {name:?} read as {found:?}"
+            "{}: {name:?} read as {found:?}",
+            path.display()
         );
     }
 }

@@ -218,13 +218,12 @@ fn split_cluster(t: &TextItem, cluster: &mut [Glyph]) {
         .collect();
     // Then the glyphs left: at most one base (the letter in its joining form) and
     // one mark (two marks drawn as one glyph) share the characters left, bases to
-    // the base and marks to the mark.
-    let left = |marks: bool| -> Option<Range<u16>> {
+    // the base and marks to the mark. `left` spans the unclaimed characters that
+    // `pick` accepts, when they are contiguous.
+    let left = |pick: &dyn Fn(Option<ttf_parser::GlyphId>) -> bool| -> Option<Range<u16>> {
         let picked: Vec<&Range<u16>> = chars
             .iter()
-            .filter(|(_, nominal, claimed)| {
-                !claimed && nominal.is_some_and(|id| is_mark(id)) == marks
-            })
+            .filter(|(_, nominal, claimed)| !claimed && pick(*nominal))
             .map(|(range, _, _)| range)
             .collect();
         let contiguous = picked.windows(2).all(|pair| pair[0].end == pair[1].start);
@@ -233,21 +232,17 @@ fn split_cluster(t: &TextItem, cluster: &mut [Glyph]) {
             _ => None,
         }
     };
+    let marks = |want: bool| move |nominal: Option<ttf_parser::GlyphId>| {
+        nominal.is_some_and(|id| is_mark(id)) == want
+    };
     let open: Vec<usize> = (0..cluster.len()).filter(|&i| ranges[i].is_none()).collect();
     let unclaimed_chars = chars.iter().any(|(_, _, claimed)| !claimed);
     match open.as_slice() {
         [] if !unclaimed_chars => {}
-        [only] => {
-            let all: Vec<&Range<u16>> =
-                chars.iter().filter(|c| !c.2).map(|(range, _, _)| range).collect();
-            let contiguous = all.windows(2).all(|pair| pair[0].end == pair[1].start);
-            match (all.first(), all.last()) {
-                (Some(first), Some(last)) if contiguous => {
-                    ranges[*only] = Some(first.start..last.end)
-                }
-                _ => return,
-            }
-        }
+        [only] => match left(&|_| true) {
+            Some(all) => ranges[*only] = Some(all),
+            None => return,
+        },
         [a, b] => {
             let (base, mark) = match (
                 is_mark(ttf_parser::GlyphId(cluster[*a].id)),
@@ -257,7 +252,7 @@ fn split_cluster(t: &TextItem, cluster: &mut [Glyph]) {
                 (true, false) => (*b, *a),
                 _ => return,
             };
-            match (left(false), left(true)) {
+            match (left(&marks(false)), left(&marks(true))) {
                 (Some(bases), Some(marks)) => {
                     ranges[base] = Some(bases);
                     ranges[mark] = Some(marks);

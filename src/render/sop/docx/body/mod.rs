@@ -311,30 +311,32 @@ impl<'d, 'p> Writer<'d, 'p> {
     }
 
     fn text(&mut self, text: &str) {
-        use crate::render::sop::passages::{Piece, pieces};
+        use crate::render::sop::passages::{PDI, Piece, pieces, plain};
         if let Some((literal, _)) = &mut self.literal {
-            literal.push_str(&crate::render::sop::passages::plain(text));
+            literal.push_str(&plain(text));
             return;
         }
-        // A configuration value between Unicode isolates; one in another language
-        // also carries its language on its runs.
+        // A configuration value between Unicode isolates, which take the formatting
+        // around it; one in another language also carries its language on its runs.
         for piece in pieces(text) {
-            let (shown, close) = match piece {
-                Piece::Text(text) => (text.to_owned(), false),
+            match piece {
+                Piece::Text(text) => self.push_formatted(text),
                 Piece::Open { lang, dir } => {
-                    let rpr = self.formatting(false);
-                    self.paragraph().push_text(rpr, &dir.isolate().to_string());
+                    self.push_formatted(&dir.isolate().to_string());
                     self.passages.push((lang.map(str::to_owned), dir));
-                    continue;
                 }
-                Piece::Close => (crate::render::sop::passages::PDI.to_string(), true),
-            };
-            if close {
-                self.passages.pop();
+                Piece::Close => {
+                    self.passages.pop();
+                    self.push_formatted(&PDI.to_string());
+                }
             }
-            let rpr = self.formatting(false);
-            self.paragraph().push_text(rpr, &shown);
         }
+    }
+
+    /// `text` in the open paragraph, with the run properties of where it stands.
+    fn push_formatted(&mut self, text: &str) {
+        let rpr = self.formatting(false);
+        self.paragraph().push_text(rpr, text);
     }
 
     /// Run properties from the open inline tags, in the schema's order (one style only:
