@@ -176,13 +176,34 @@ pub fn run(
 
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
+        // Ctrl-C is caught from before the address is announced: a user (or a script) who
+        // stops the preview the moment it is up must get a clean stop, not a killed process.
+        let interrupted = interrupt()?;
         ready(bound);
         axum::serve(listener, router(app.clone()))
             .with_graceful_shutdown(async move {
-                let _ = tokio::signal::ctrl_c().await;
+                interrupted.await;
                 app.close();
             })
             .await
     })?;
     Ok(())
+}
+
+/// A future that completes on Ctrl-C, listening from the moment it is made (tokio's
+/// `ctrl_c()` only starts listening when first polled).
+#[cfg(unix)]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut stream = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        stream.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn interrupt() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
