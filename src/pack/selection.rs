@@ -22,6 +22,8 @@ pub enum Part {
     Xlsform,
     /// `codebook/`: the data dictionary (CSV per form, one workbook).
     Codebook,
+    /// `primero/`: the forms, lists, organisations and roles as a Primero configuration.
+    Primero,
     /// `forms/`: the printed forms and packs (PDF).
     Forms,
     /// `sop/`: the SOP in every format, with its flowcharts.
@@ -29,12 +31,13 @@ pub enum Part {
 }
 
 impl Part {
-    pub const ALL: [Part; 7] = [
+    pub const ALL: [Part; 8] = [
         Part::Config,
         Part::Definitions,
         Part::Schemas,
         Part::Xlsform,
         Part::Codebook,
+        Part::Primero,
         Part::Forms,
         Part::Sop,
     ];
@@ -46,6 +49,7 @@ impl Part {
             Part::Schemas => "schemas",
             Part::Xlsform => "xlsform",
             Part::Codebook => "codebook",
+            Part::Primero => "primero",
             Part::Forms => "forms",
             Part::Sop => "sop",
         }

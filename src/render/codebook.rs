@@ -9,10 +9,9 @@ use std::collections::HashMap;
 
 use rust_xlsxwriter::Format;
 
-use super::form_pdf::words::{Vocabulary, question_numbers};
+use super::rule_words::RuleWords;
 use super::{Output, OutputKind, RenderError, Renderer};
 use crate::config::{Language, Text};
-use crate::forms::expr;
 use crate::forms::model::{Field, FieldType, FormDefinition};
 use crate::forms::resolve::all_fields;
 use crate::pack::{Pack, Part};
@@ -135,47 +134,13 @@ fn placed(form: &FormDefinition) -> Vec<Placed<'_>> {
 }
 
 fn rows(form: &FormDefinition, pack: &Pack) -> Vec<Vec<String>> {
-    let numbers = question_numbers(form);
-    let fields = all_fields(form);
-    let kind = |id: &str| fields.iter().find(|f| f.id.as_str() == id).map(|f| f.kind);
+    let words = RuleWords::new(pack, form);
+    let numbers = words.numbers();
     let languages = pack.languages();
-    let text = |text: &Text, language: &Language| {
-        pack.text(text, language.tag.as_str())
-            .map(|s| s.text.to_owned())
-            .unwrap_or_default()
-    };
-    let phrase = |key: &str, language: &Language| {
-        pack.print_strings
-            .get(key)
-            .map_or_else(|| key.to_owned(), |t| text(t, language))
-    };
-    let option_label = |field: &str, option: &str, language: &Language| {
-        let list = fields
-            .iter()
-            .find(|f| f.id.as_str() == field)?
-            .choices
-            .as_ref()?;
-        let found = pack.forms.choices.get(list)?.options.iter();
-        let label = &found.clone().find(|o| o.id.as_str() == option)?.label;
-        Some(text(label, language))
-    };
-    // A rule in words, as paper prints it, in `language`.
+    let text = |text: &Text, language: &Language| words.text(text, language);
+    let phrase = |key: &str, language: &Language| words.phrase(key, language);
     let in_words = |source: &str, current: Option<&str>, language: &Language| {
-        let Ok(parsed) = expr::parse(source) else {
-            return String::new();
-        };
-        let phrase = |key: &str| phrase(key, language);
-        let option = |field: &str, option: &str| option_label(field, option, language);
-        let digits = |text: &str| language.digits.localise(text);
-        Vocabulary {
-            phrase: &phrase,
-            numbers: &numbers,
-            option: &option,
-            kind: &kind,
-            current,
-            digits: &digits,
-        }
-        .describe(&parsed)
+        words.describe(source, current, language)
     };
     let yes_no = |field: &Field| field.kind == FieldType::YesNo;
     // Lists longer than paper prints as options are not repeated in every row.

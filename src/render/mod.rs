@@ -5,8 +5,10 @@ mod codebook;
 mod definition;
 pub mod form_pdf;
 pub mod form_versions;
+mod primero;
 pub mod record_schema;
 mod resolved;
+mod rule_words;
 pub mod sop;
 mod xlsform;
 
@@ -38,6 +40,7 @@ pub enum OutputKind {
     RecordSchema,
     XlsForm,
     Codebook,
+    PrimeroConfig,
     FormPdf,
     FormPack,
     Sop,
@@ -51,6 +54,7 @@ impl OutputKind {
             OutputKind::RecordSchema => "record JSON Schemas",
             OutputKind::XlsForm => "XLSForms",
             OutputKind::Codebook => "codebooks",
+            OutputKind::PrimeroConfig => "Primero configuration",
             OutputKind::FormPdf => "printed forms",
             OutputKind::FormPack => "blank form packs",
             OutputKind::Sop => "SOP documents",
@@ -81,6 +85,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(record_schema::RecordSchemas),
         Box::new(xlsform::XlsForms),
         Box::new(codebook::Codebook),
+        Box::new(primero::Primero),
         Box::new(form_pdf::FormPdfs),
         Box::new(sop::Sop),
     ]

@@ -12,9 +12,10 @@ pub const SCRIPT: &str = include_str!("assets/preview.js");
 pub const STYLE: &str = include_str!("assets/preview.css");
 
 /// The outputs the index offers for download, under these headings.
-pub const DOWNLOADS: [(Part, &str); 5] = [
+pub const DOWNLOADS: [(Part, &str); 6] = [
     (Part::Xlsform, "XLSForms (ODK, KoboToolbox)"),
     (Part::Codebook, "Codebook (data dictionary)"),
+    (Part::Primero, "Primero configuration"),
     (Part::Schemas, "Record JSON Schemas"),
     (Part::Definitions, "Canonical form definitions"),
     (Part::Config, "Resolved configuration"),

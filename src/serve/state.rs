@@ -302,6 +302,7 @@ impl Preview {
             ["schemas", ..] => Group::Part(Part::Schemas),
             ["xlsform", ..] => Group::Part(Part::Xlsform),
             ["codebook", ..] => Group::Part(Part::Codebook),
+            ["primero", ..] => Group::Part(Part::Primero),
             ["sop", tag, "sop.pdf" | "sop.docx"] => Group::SopLaidOut((*tag).to_owned()),
             ["sop", tag, ..] => Group::SopText((*tag).to_owned()),
             ["forms", form, name] if !name.contains('+') => {

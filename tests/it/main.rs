@@ -22,6 +22,7 @@ mod i18n;
 mod invalid_corpus;
 #[path = "../support/operation.rs"]
 mod operation;
+mod primero;
 mod readme;
 mod records_odk;
 mod scale;

@@ -368,6 +368,14 @@ pub fn check_forms(
 
 /// Every field of a form, depth first (groups and repeats included).
 pub fn all_fields(form: &FormDefinition) -> Vec<&Field> {
+    form.sections
+        .iter()
+        .flat_map(|section| all_fields_of(&section.fields))
+        .collect()
+}
+
+/// `fields` and every field inside them, depth first.
+pub fn all_fields_of(fields: &[Field]) -> Vec<&Field> {
     fn walk<'a>(fields: &'a [Field], out: &mut Vec<&'a Field>) {
         for field in fields {
             out.push(field);
@@ -375,9 +383,7 @@ pub fn all_fields(form: &FormDefinition) -> Vec<&Field> {
         }
     }
     let mut out = Vec::new();
-    for section in &form.sections {
-        walk(&section.fields, &mut out);
-    }
+    walk(fields, &mut out);
     out
 }
 
