@@ -235,6 +235,15 @@ impl ObjectSchema {
         }
         let id = field.id.to_string();
         let mut property = value_schema(cx, field);
+        // A `$ref` beside the property's own words is wrapped, so that code generators
+        // keep one type per shared list (json-schema-to-typescript makes `YesNo1`,
+        // `YesNo2`… of a `$ref` with siblings) and put the words on the property.
+        if property
+            .as_object()
+            .is_some_and(|p| p.len() == 1 && p.contains_key("$ref"))
+        {
+            property = json!({ "allOf": [property] });
+        }
         let annotations = property.as_object_mut().expect("value schemas are objects");
         annotations.insert("description".into(), cx.title(&field.label).into());
         if let Some(hint) = &field.hint {
@@ -489,7 +498,10 @@ mod tests {
                 .unwrap()
                 .contains(&json!("why_not_alone"))
         );
-        assert_eq!(schema["properties"]["seen_alone"]["$ref"], "#/$defs/yes_no");
+        assert_eq!(
+            schema["properties"]["seen_alone"]["allOf"][0]["$ref"],
+            "#/$defs/yes_no"
+        );
         let answers: Vec<&serde_json::Value> = schema["$defs"]["yes_no"]["oneOf"]
             .as_array()
             .unwrap()
