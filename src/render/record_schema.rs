@@ -115,6 +115,7 @@ impl Context<'_> {
                         .iter()
                         .map(|o| {
                             json!({
+                                "type": "string",
                                 "const": o.id.as_str(),
                                 "description": self.title(&o.label),
                                 "x-labels": self.labels(&o.label),
@@ -125,7 +126,9 @@ impl Context<'_> {
                 .unwrap_or_default();
             defs.insert(
                 list.to_owned(),
-                json!({ "title": pascal(list), "type": "string", "oneOf": one_of }),
+                // The type is on each option, not beside `oneOf`: code generators read
+                // a union of literals, not a string intersected with one.
+                json!({ "title": pascal(list), "oneOf": one_of }),
             );
         }
         json!({ "$ref": format!("#/$defs/{list}") })
@@ -238,11 +241,13 @@ impl ObjectSchema {
         // A `$ref` beside the property's own words is wrapped, so that code generators
         // keep one type per shared list (json-schema-to-typescript makes `YesNo1`,
         // `YesNo2`… of a `$ref` with siblings) and put the words on the property.
-        if property
-            .as_object()
-            .is_some_and(|p| p.len() == 1 && p.contains_key("$ref"))
+        if let Some(object) = property.as_object_mut()
+            && let Some(reference) = object.remove("$ref")
         {
-            property = json!({ "allOf": [property] });
+            let mut wrapped = serde_json::Map::new();
+            wrapped.insert("allOf".into(), json!([{ "$ref": reference }]));
+            wrapped.extend(std::mem::take(object));
+            property = Value::Object(wrapped);
         }
         let annotations = property.as_object_mut().expect("value schemas are objects");
         annotations.insert("description".into(), cx.title(&field.label).into());
