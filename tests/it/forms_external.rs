@@ -174,7 +174,8 @@ fn record_schemas_are_valid_for_check_jsonschema_and_ajv() {
 }
 
 #[test]
-fn the_published_schemas_compile_strictly_and_every_manifest_passes_ajv() {
+fn the_published_schemas_compile_strictly_and_every_manifest_resolved_configuration_and_primero_export_passes_ajv()
+ {
     let Some(ajv) = tool("ajv") else {
         return;
     };
@@ -182,6 +183,8 @@ fn the_published_schemas_compile_strictly_and_every_manifest_passes_ajv() {
         "schemas/manifest.schema.json",
         "schemas/form-definition.schema.json",
         "schemas/country-config.schema.json",
+        "schemas/resolved-config.schema.json",
+        "schemas/primero-configuration.schema.json",
     ] {
         let (ok, text) = run(ajv_command(&ajv, "compile").args(["-s", schema]));
         assert!(ok, "ajv {schema}: {text}");
@@ -192,6 +195,21 @@ fn the_published_schemas_compile_strictly_and_every_manifest_passes_ajv() {
             .args(["-s", "schemas/manifest.schema.json", "-d"])
             .arg(&manifest));
         assert!(ok, "ajv {example}: {text}");
+        for (schema, file) in [
+            (
+                "schemas/resolved-config.schema.json",
+                "config/resolved.json",
+            ),
+            (
+                "schemas/primero-configuration.schema.json",
+                "primero/configuration.json",
+            ),
+        ] {
+            let (ok, text) = run(ajv_command(&ajv, "validate")
+                .args(["-s", schema, "-d"])
+                .arg(build(example).join(file)));
+            assert!(ok, "ajv {example} {file}: {text}");
+        }
     }
 }
 
