@@ -57,8 +57,14 @@ fn main() -> ExitCode {
             out,
             editor,
         } => serve::serve(config, host, port, open, lang, out, editor),
-        Command::Schema { form, manifest } => {
-            if manifest {
+        Command::Schema {
+            form,
+            manifest,
+            resolved,
+        } => {
+            if resolved {
+                print!("{}", bipgen::render::resolved::schema_text());
+            } else if manifest {
                 print!("{}", bipgen::manifest::schema_text());
             } else if form {
                 print!("{}", bipgen::forms::form_definition_schema_text());

@@ -87,15 +87,18 @@ pub(crate) enum Command {
     },
     /// Print the JSON Schema of the configuration (for editors and other tools)
     #[command(
-        after_help = "Examples:\n  bipgen schema > country-config.schema.json\n  bipgen schema --form > form-definition.schema.json\n  bipgen schema --manifest > manifest.schema.json"
+        after_help = "Examples:\n  bipgen schema > country-config.schema.json\n  bipgen schema --form > form-definition.schema.json\n  bipgen schema --manifest > manifest.schema.json\n  bipgen schema --resolved > resolved-config.schema.json"
     )]
     Schema {
         /// Print the schema of a canonical form definition instead
-        #[arg(long, conflicts_with = "manifest")]
+        #[arg(long, conflicts_with_all = ["manifest", "resolved"])]
         form: bool,
         /// Print the schema of a build's manifest.json instead
-        #[arg(long)]
+        #[arg(long, conflicts_with = "resolved")]
         manifest: bool,
+        /// Print the schema of a build's config/resolved.json instead
+        #[arg(long)]
+        resolved: bool,
     },
     /// Write a commented starter configuration that passes `bipgen check`
     #[command(

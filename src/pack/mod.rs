@@ -64,7 +64,7 @@ pub struct Pack {
     pub cache: Option<std::sync::Arc<crate::typeset::cache::OutputCache>>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Completeness {
     pub total: usize,
     pub translated: usize,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::config::{Config, Id};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct AreaNeeds {
     pub area: Id,
     pub caseload: u64,
@@ -22,7 +22,7 @@ pub struct AreaNeeds {
 }
 
 /// What one BID panel is asked to decide in a month, against how often it sits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct PanelLoad {
     pub panel: Id,
     /// Areas whose BID cases come to this panel (the first panel that covers an area).
@@ -41,7 +41,7 @@ pub struct PanelLoad {
     pub short: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StaffingNeeds {
     pub areas: Vec<AreaNeeds>,
     pub caseload: u64,

@@ -7,7 +7,7 @@ pub mod form_pdf;
 pub mod form_versions;
 mod primero;
 pub mod record_schema;
-mod resolved;
+pub mod resolved;
 mod rule_words;
 pub mod sop;
 mod xlsform;
