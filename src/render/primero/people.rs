@@ -149,27 +149,27 @@ pub(super) fn roles(export: &Export) -> Vec<Value> {
         .collect()
 }
 
-/// The operation's contact: the first lead agency's.
+/// The operation's contact: the first lead agency's desk, or the operation itself.
 pub(super) fn contact_information(export: &Export) -> Vec<Value> {
     let config = &export.pack.config;
+    let operation = export.english(&config.sop.operation);
     let lead = config
         .sop
         .lead_agencies
         .first()
         .and_then(|id| config.organisations.iter().find(|o| &o.id == id));
-    let mut contact = json!({
-        "name": export.english(&config.sop.operation),
-    });
+    let details = lead.and_then(|l| l.contact.as_ref());
+    let name = details
+        .and_then(|d| d.name.clone())
+        .unwrap_or_else(|| operation.clone());
+    let mut contact = json!({ "name": name, "location": operation });
     if let Some(lead) = lead {
         contact["organization"] = json!(export.english(&lead.name));
-        if let Some(details) = &lead.contact {
-            for (key, value) in [("phone", &details.phone), ("email", &details.email)] {
-                if let Some(value) = value {
-                    contact[key] = json!(value);
-                }
-            }
-            if let Some(name) = &details.name {
-                contact["position"] = json!(name);
+    }
+    if let Some(details) = details {
+        for (key, value) in [("phone", &details.phone), ("email", &details.email)] {
+            if let Some(value) = value {
+                contact[key] = json!(value);
             }
         }
     }
