@@ -18,6 +18,7 @@ pub mod pack;
 pub mod records;
 pub mod render;
 pub mod serve;
+pub mod trial;
 pub mod typeset;
 pub mod validate;
 

@@ -13,7 +13,8 @@ use super::progress::Progress;
 use super::report::{EXIT_INVALID, EXIT_USAGE, MaxWith, exit_for, report, report_only, tally};
 
 pub(crate) fn check(config: &Path, args: &ReportArgs) -> ExitCode {
-    let checked = bipgen::check(config);
+    let mut checked = bipgen::check(config);
+    bipgen::trial::check_templates(&mut checked, config);
     report(&checked, args);
     if matches!(args.format, Format::Human) {
         let verdict = if checked.has_errors() {

@@ -14,11 +14,80 @@ use crate::typeset::{covers_any, fonts_for_script};
 
 const SUPPORTED: &str = "Latn, Cyrl, Grek, Arab, Ethi, Mymr, Beng";
 
-/// The first character of `text` no shipped font can draw. Texts repeat few distinct
+/// Why a character cannot be printed: no shipped font draws it, or no output format can
+/// hold it at all.
+#[derive(Clone, Copy)]
+enum Unprintable {
+    NoGlyph,
+    /// NUL, U+FEFF and the C0 controls other than tab and line breaks: PDF/A refuses the
+    /// first two, and XML (DOCX, XLSForm, HTML) refuses the controls.
+    Forbidden,
+}
+
+fn classify(c: char) -> Option<Unprintable> {
+    if matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{feff}')
+    {
+        Some(Unprintable::Forbidden)
+    } else if !covers_any(c) {
+        Some(Unprintable::NoGlyph)
+    } else {
+        None
+    }
+}
+
+/// The first character of `text` that cannot be printed. Texts repeat few distinct
 /// characters, so answers are remembered per check.
-fn uncovered(text: &str, known: &mut HashMap<char, bool>) -> Option<char> {
-    text.chars()
-        .find(|c| !*known.entry(*c).or_insert_with(|| covers_any(*c)))
+fn unprintable(
+    text: &str,
+    known: &mut HashMap<char, Option<Unprintable>>,
+) -> Option<(char, Unprintable)> {
+    text.chars().find_map(|c| {
+        known
+            .entry(c)
+            .or_insert_with(|| classify(c))
+            .map(|u| (c, u))
+    })
+}
+
+/// The diagnostic for `c` in `text`; `whose` names the form for a form's own text.
+fn unprintable_diagnostic(
+    c: char,
+    why: Unprintable,
+    text: &str,
+    whose: &str,
+    fix: &str,
+) -> Diagnostic {
+    match why {
+        Unprintable::NoGlyph => Diagnostic::error(
+            "missing-glyph",
+            format!(
+                "{whose}no shipped font can print `{c}` (U+{:04X}) in “{}”",
+                c as u32,
+                excerpt(text)
+            ),
+        )
+        .with_help(format!("{fix}; bipgen prints {SUPPORTED}")),
+        Unprintable::Forbidden => {
+            // The text is shown with the character made visible.
+            let forbidden = |c: char| matches!(classify(c), Some(Unprintable::Forbidden));
+            let shown = excerpt(&text.replace(forbidden, "\u{fffd}"));
+            let join = if c == '\u{feff}' {
+                "; for a no-break join use U+2060 WORD JOINER"
+            } else {
+                ""
+            };
+            Diagnostic::error(
+                "invalid-character",
+                format!(
+                    "{whose}the invisible character U+{:04X} in “{shown}” cannot be written to PDF, Word or XML files",
+                    c as u32
+                ),
+            )
+            .with_help(format!(
+                "delete the character (it often comes with text pasted from another program){join}"
+            ))
+        }
+    }
 }
 
 fn excerpt(text: &str) -> String {
@@ -62,11 +131,16 @@ pub fn check_glyphs(
             _ => Vec::new(),
         };
         for text in strings {
-            if let Some(c) = uncovered(text, &mut known) {
+            if let Some((c, why)) = unprintable(text, &mut known) {
                 out.push(
-                    Diagnostic::error("missing-glyph", format!("no shipped font can print `{c}` (U+{:04X}) in “{}”", c as u32, excerpt(text)))
-                        .with_help(format!("check the character (a stray symbol or emoji?) or the script; bipgen prints {SUPPORTED}"))
-                        .at(map.value(pointer)),
+                    unprintable_diagnostic(
+                        c,
+                        why,
+                        text,
+                        "",
+                        "check the character (a stray symbol or emoji?) or the script",
+                    )
+                    .at(map.value(pointer)),
                 );
             }
         }
@@ -74,13 +148,19 @@ pub fn check_glyphs(
     let mut seen = BTreeSet::new();
     for form in &forms.forms {
         for text in form_texts(form).into_iter().flat_map(Text::values) {
-            if let Some(c) = uncovered(text, &mut known)
+            if let Some((c, why)) = unprintable(text, &mut known)
                 && seen.insert((form.id.to_string(), c))
             {
+                let whose = format!("form `{}`: ", form.id);
                 out.push(
-                    Diagnostic::error("missing-glyph", format!("form `{}`: no shipped font can print `{c}` (U+{:04X}) in “{}”", form.id, c as u32, excerpt(text)))
-                        .with_help(format!("correct the text in the form's tailoring or translation; bipgen prints {SUPPORTED}"))
-                        .at(map.value("/forms")),
+                    unprintable_diagnostic(
+                        c,
+                        why,
+                        text,
+                        &whose,
+                        "correct the text in the form's tailoring or translation",
+                    )
+                    .at(map.value("/forms")),
                 );
             }
         }
@@ -139,6 +219,40 @@ mod tests {
             !diagnostics_for(MINIMAL)
                 .iter()
                 .any(|d| d.code == "missing-glyph")
+        );
+    }
+
+    #[test]
+    fn characters_no_document_can_hold_are_errors() {
+        for (escape, code) in [
+            ("\\u0000", "U+0000"),
+            ("\\uFEFF", "U+FEFF"),
+            ("\\u001B", "U+001B"),
+        ] {
+            let found = diagnostics_for(&MINIMAL.replace(
+                "title = \"Child protection SOP\"",
+                &format!("title = \"Child protection{escape}SOP\""),
+            ));
+            let d = found
+                .iter()
+                .find(|d| d.code == "invalid-character")
+                .unwrap_or_else(|| panic!("{escape} reported"));
+            assert!(d.message.contains(code), "{}", d.message);
+            assert!(
+                d.message.contains("Child protection\u{fffd}SOP"),
+                "{}",
+                d.message
+            );
+        }
+        // Tabs and line breaks are text, not stray controls.
+        let tab = MINIMAL.replace(
+            "title = \"Child protection SOP\"",
+            "title = \"Child protection\\tSOP\"",
+        );
+        assert!(
+            !diagnostics_for(&tab)
+                .iter()
+                .any(|d| d.code == "invalid-character")
         );
     }
 

@@ -809,3 +809,68 @@ fn a_language_the_configuration_lacks_is_refused_before_anything_is_written() {
         .code(2)
         .stderr(predicate::str::contains("choose from config, definitions"));
 }
+
+/// `check` renders the templates a country overrides, as `build` will: what only rendering
+/// finds (an unknown variable, function or data field) is an error at its line, and
+/// copies of the built-in templates pass and build.
+#[test]
+fn check_tries_the_country_templates_as_build_will() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("country.toml");
+    fs::copy("examples/minimal/country.toml", &config).unwrap();
+    let templates = dir.path().join("templates");
+    fs::create_dir_all(templates.join("sop")).unwrap();
+    let chapter = fs::read_to_string("sop-templates/chapters/annexes.md").unwrap();
+    let sop = fs::read_to_string("sop-templates/sop.typ").unwrap();
+    let form = fs::read_to_string("forms/print/form.typ").unwrap();
+    let broken = |text: &str, line: &str| format!("{}\n{line}\n", text.trim_end());
+    let write = |name: &str, text: &str| fs::write(templates.join(name), text).unwrap();
+    write("sop/annexes.md", &broken(&chapter, "{{ no_such_thing }}"));
+    write("sop/sop.typ", &broken(&sop, "#no_such_function()"));
+    write("form.typ", &broken(&form, "#let x = data.no_such_field"));
+    let last_line = |text: &str| text.trim_end().lines().count() + 1;
+
+    let assert = bipgen().arg("check").arg(&config).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("annexes.md:{}:4", last_line(&chapter))),
+        "{stderr}"
+    );
+    assert!(stderr.contains("`no_such_thing` not found"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("form.typ:{}:1", last_line(&form))),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no_such_field"), "{stderr}");
+
+    // With the chapter mended, the SOP's own template is laid out and its error shows.
+    write("sop/annexes.md", &chapter);
+    let assert = bipgen().arg("check").arg(&config).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!("sop.typ:{}:1", last_line(&sop))),
+        "{stderr}"
+    );
+    assert!(stderr.contains("no_such_function"), "{stderr}");
+    assert_eq!(
+        stderr.matches("error[template-error]").count(),
+        2,
+        "{stderr}"
+    );
+
+    // Copies of the built-in templates pass, and build.
+    write("sop/sop.typ", &sop);
+    write("form.typ", &form);
+    bipgen()
+        .arg("check")
+        .arg(&config)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("template-error").not());
+    bipgen()
+        .args(["build", "--no-cache", "--out"])
+        .arg(dir.path().join("out"))
+        .arg(&config)
+        .assert()
+        .success();
+}

@@ -8,6 +8,7 @@ mod accessibility_html;
 mod architecture;
 mod cache;
 mod case_list;
+mod check_build;
 mod cli;
 mod codebook;
 mod diff_mutations;

@@ -58,31 +58,7 @@ impl Renderer for FormPdfs {
         if pack.forms.forms.is_empty() {
             return Ok(Vec::new());
         }
-        // Languages by place in the pack, the ones this build prints only.
-        let printed: Vec<(usize, &str)> = pack
-            .printed_languages()
-            .map(|(i, l)| (i, l.tag.as_str()))
-            .collect();
-        let index_of = |tag: &str| printed.iter().find(|(_, t)| *t == tag).map(|(i, _)| *i);
-        let mut books: Vec<Book> = printed
-            .iter()
-            .map(|&(primary, _)| Book {
-                primary,
-                second: None,
-                cover: true,
-            })
-            .collect();
-        for pair in &pack.config.forms.bilingual {
-            if let (Some(primary), Some(second)) =
-                (index_of(pair[0].as_str()), index_of(pair[1].as_str()))
-            {
-                books.push(Book {
-                    primary,
-                    second: Some(second),
-                    cover: false,
-                });
-            }
-        }
+        let books = books(pack);
 
         // Lay out each book once, then export it and its forms on every core. Books go one
         // at a time: a laid-out book holds a few hundred MB, and two at once cost memory
@@ -113,6 +89,55 @@ impl Renderer for FormPdfs {
         });
         Ok(per_book?.into_iter().flatten().collect())
     }
+}
+
+/// The books a build lays out: each printed language's pack, then each bilingual pair
+/// whose two languages are printed.
+fn books(pack: &Pack) -> Vec<Book> {
+    // Languages by place in the pack, the ones this build prints only.
+    let printed: Vec<(usize, &str)> = pack
+        .printed_languages()
+        .map(|(i, l)| (i, l.tag.as_str()))
+        .collect();
+    let index_of = |tag: &str| printed.iter().find(|(_, t)| *t == tag).map(|(i, _)| *i);
+    let mut books: Vec<Book> = printed
+        .iter()
+        .map(|&(primary, _)| Book {
+            primary,
+            second: None,
+            cover: true,
+        })
+        .collect();
+    for pair in &pack.config.forms.bilingual {
+        if let (Some(primary), Some(second)) =
+            (index_of(pair[0].as_str()), index_of(pair[1].as_str()))
+        {
+            books.push(Book {
+                primary,
+                second: Some(second),
+                cover: false,
+            });
+        }
+    }
+    books
+}
+
+/// Lays out every book a build would, exporting nothing: with a country's own
+/// `templates/form.typ`, what only compiling finds (an unknown function, a field the data
+/// does not have) is found here, by `check`, rather than by `build`.
+pub fn try_layout(pack: &Pack) -> Result<(), String> {
+    if pack.forms.forms.is_empty() {
+        return Ok(());
+    }
+    let all: Vec<usize> = (0..pack.forms.forms.len()).collect();
+    crate::typeset::in_pool(|| {
+        books(pack).iter().try_for_each(|book| {
+            let path = book_path(pack, book, None);
+            typeset_forms(pack, book, &all, book.cover, &path)
+                .map(|_| ())
+                .map_err(|m| format!("{path}: {m}"))
+        })
+    })
 }
 
 /// The PDFs of a book's `parts` (the whole book for `None`, a form's pages for `Some`),

@@ -93,6 +93,19 @@ pub fn for_language(
     }
 }
 
+/// The SOP of `language` written, and with `laid_out` typeset, without being kept: with a
+/// country's own chapters or `sop.typ`, what only rendering finds (an unknown variable, a
+/// Typst error) is found here, by `check`, rather than by `build`.
+pub fn try_language(pack: &Pack, language: &Language, laid_out: bool) -> Result<(), String> {
+    let tera = engine::load(&pack.templates)?;
+    let document = write_markdown(pack, &tera, language)?;
+    if laid_out {
+        let events = markdown::parse(&document.markdown);
+        crate::typeset::in_pool(|| pdf::render(&document, pack, &events))?;
+    }
+    Ok(())
+}
+
 fn error(message: String) -> RenderError {
     RenderError {
         renderer: RENDERER,
