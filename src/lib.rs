@@ -224,11 +224,16 @@ pub fn check(path: &Path) -> Checked {
         &loaded.map,
         &overlay.print_strings(),
     ));
-    diagnostics.extend(validate::prose::check(
-        &config,
-        &overlay,
+    let (catalogues, prose_problems) =
+        validate::prose::catalogues(&config, &overlay, &loaded.assets);
+    diagnostics.extend(prose_problems);
+    diagnostics.extend(validate::prose::check(&config, &catalogues, &loaded.map));
+    diagnostics.extend(validate::printing::check_prose_glyphs(
+        &catalogues,
+        &overlay.print_strings(),
         &loaded.assets,
-        &loaded.map,
+        &loaded.root_dir,
+        &mut loaded.sources,
     ));
     diagnostics.extend(validate::rules::check_rules(
         &config,

@@ -6,10 +6,14 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
+use std::collections::BTreeMap;
+
+use crate::config::assets::{Assets, TEMPLATES};
 use crate::config::texts::for_each_text;
 use crate::config::{Config, SourceMap, Text};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location, Sources};
 use crate::forms::resolve::{FormSet, form_texts};
+use crate::library::prose::Catalogue;
 use crate::typeset::{covers_any, fonts_for_script};
 
 const SUPPORTED: &str = "Latn, Cyrl, Grek, Arab, Ethi, Mymr, Beng";
@@ -166,6 +170,109 @@ pub fn check_glyphs(
         }
     }
     out
+}
+
+/// The SOP's sentences and the printed forms' fixed words, in every configured language:
+/// the built-in ones are printable, so a problem comes from the country's own sentences
+/// (`templates/sop/text/<lang>.toml`) or its PO translations, and is placed in the first
+/// of those files that holds the character.
+pub fn check_prose_glyphs(
+    catalogues: &BTreeMap<String, Catalogue>,
+    print_strings: &BTreeMap<String, Text>,
+    assets: &Assets,
+    root_dir: &std::path::Path,
+    sources: &mut Sources,
+) -> Vec<Diagnostic> {
+    let mut known = HashMap::new();
+    let mut seen = BTreeSet::new();
+    // (what, key, language, character, why, text)
+    let mut found: Vec<(String, String, String, char, Unprintable, &str)> = Vec::new();
+    for (tag, catalogue) in catalogues {
+        for (key, sentence) in &catalogue.entries {
+            if let Some((c, why)) = unprintable(sentence, &mut known)
+                && seen.insert((tag.clone(), c))
+            {
+                found.push((
+                    format!("SOP sentence `{key}`"),
+                    key.clone(),
+                    tag.clone(),
+                    c,
+                    why,
+                    sentence,
+                ));
+            }
+        }
+    }
+    for (key, text) in print_strings {
+        for tag in catalogues.keys() {
+            if let Some(value) = text.get(tag, "en")
+                && let Some((c, why)) = unprintable(value, &mut known)
+                && seen.insert((tag.to_owned(), c))
+            {
+                found.push((
+                    format!("printed forms' word `{key}`"),
+                    key.clone(),
+                    tag.to_owned(),
+                    c,
+                    why,
+                    value,
+                ));
+            }
+        }
+    }
+    let files: Vec<(String, &str)> = assets
+        .templates
+        .iter()
+        .filter(|(name, _)| name.starts_with("sop/text/"))
+        .map(|(name, read)| (format!("{TEMPLATES}/{name}"), read))
+        .chain(
+            assets
+                .translations
+                .iter()
+                .map(|(path, read)| (path.clone(), read)),
+        )
+        .filter_map(|(name, read)| Some((name, read.as_ref().ok()?.text().ok()?)))
+        .collect();
+    let mut registered: HashMap<String, usize> = HashMap::new();
+    found
+        .into_iter()
+        .map(|(what, key, tag, c, why, text)| {
+            let whose = format!("{what} ({tag}): ");
+            let diagnostic = unprintable_diagnostic(
+                c,
+                why,
+                text,
+                &whose,
+                &format!("correct it in {TEMPLATES}/sop/text/{tag}.toml or the `{tag}` PO file"),
+            );
+            // The character itself where a file holds it; else the entry, by its key, in
+            // the language's own file (an escaped character, `\uFEFF`, is not found as is).
+            let last = key.rsplit('.').next().unwrap_or(&key);
+            let own = |name: &str| {
+                name.ends_with(&format!("/{tag}.toml")) || name.ends_with(&format!("/{tag}.po"))
+            };
+            let place = files
+                .iter()
+                .find_map(|(name, t)| Some((name, *t, t.find(c)?)))
+                .or_else(|| {
+                    files
+                        .iter()
+                        .filter(|(name, _)| own(name))
+                        .find_map(|(name, t)| Some((name, *t, t.find(last)?)))
+                });
+            let Some((name, file_text, start)) = place else {
+                return diagnostic;
+            };
+            let file = *registered.entry(name.clone()).or_insert_with(|| {
+                let path = root_dir.join(name).display().to_string();
+                sources.add(path, file_text.to_string())
+            });
+            diagnostic.at(Some(Location {
+                file,
+                span: start..start + 1,
+            }))
+        })
+        .collect()
 }
 
 /// The fixed words of printed forms (page numbers, yes/no, markings…) in every language.

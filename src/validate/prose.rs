@@ -9,14 +9,13 @@ use crate::diagnostic::Diagnostic;
 use crate::i18n::overlay::Overlay;
 use crate::library::prose::Catalogue;
 
-/// The SOP's prose in every configured language, reported at check time: sentences a
-/// language lacks are an error, or a warning when a fallback language stands in.
-pub fn check(
+/// The SOP's sentences of every configured language as the build will print them: the
+/// built-in catalogue, the country's own sentences over it, and its PO translations.
+pub fn catalogues(
     config: &Config,
     overlay: &Overlay,
     assets: &Assets,
-    map: &SourceMap,
-) -> Vec<Diagnostic> {
+) -> (BTreeMap<String, Catalogue>, Vec<Diagnostic>) {
     let english = Catalogue::built_in("en").unwrap_or_default();
     let mut out = Vec::new();
     // The country's own sentences, read the way the resolve stage reads them.
@@ -41,6 +40,18 @@ pub fn check(
         })
         .collect();
     overlay.apply_to_sop(&mut catalogues, &english);
+    (catalogues, out)
+}
+
+/// The SOP's prose in every configured language, reported at check time: sentences a
+/// language lacks are an error, or a warning when a fallback language stands in.
+pub fn check(
+    config: &Config,
+    catalogues: &BTreeMap<String, Catalogue>,
+    map: &SourceMap,
+) -> Vec<Diagnostic> {
+    let english = Catalogue::built_in("en").unwrap_or_default();
+    let mut out = Vec::new();
     for (index, language) in config.languages.iter().enumerate() {
         let tag = language.tag.as_str();
         if !crate::library::codes::is_valid_language_tag(tag) {

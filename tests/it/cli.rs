@@ -874,3 +874,52 @@ fn check_tries_the_country_templates_as_build_will() {
         .assert()
         .success();
 }
+
+/// The country's own SOP sentences are printed too: a character no font draws, or one no
+/// document can hold, is found by `check` at its line in the sentence file, never by
+/// the PDF export in `build`.
+#[test]
+fn check_finds_unprintable_characters_in_the_country_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("country.toml");
+    fs::copy("examples/minimal/country.toml", &config).unwrap();
+    let text = dir.path().join("templates/sop/text");
+    fs::create_dir_all(&text).unwrap();
+    for (sentence, code) in [
+        ("at once 🧒", "missing-glyph"),
+        ("at once\\uFEFFnow", "invalid-character"),
+    ] {
+        fs::write(
+            text.join("en.toml"),
+            format!("[time]\nimmediate = \"{sentence}\"\n"),
+        )
+        .unwrap();
+        let checked = bipgen::check(&config);
+        let found = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{code}: {:#?}", checked.diagnostics));
+        assert!(
+            found.message.contains("time.immediate"),
+            "{}",
+            found.message
+        );
+        let location = found.location.as_ref().expect("located");
+        let name = checked.sources.name(location.file);
+        if code == "missing-glyph" {
+            assert!(name.ends_with("templates/sop/text/en.toml"), "{name}");
+            let (line, _) = checked
+                .sources
+                .line_column(location.file, location.span.start);
+            assert_eq!(line, 2);
+        }
+        bipgen()
+            .args(["build", "--no-cache", "--out"])
+            .arg(dir.path().join("out"))
+            .arg(&config)
+            .assert()
+            .code(1)
+            .stderr(predicate::str::contains(code));
+    }
+}
