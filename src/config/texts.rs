@@ -11,6 +11,34 @@ use super::source::escape;
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(config_schema);
 
+/// Calls `visit(pointer, text)` for every string in `document`, localisable or not: names,
+/// acronyms, contacts and codes are printed too.
+pub fn for_each_string(document: &Value, mut visit: impl FnMut(&str, &str)) {
+    fn walk(value: &Value, pointer: &mut String, visit: &mut dyn FnMut(&str, &str)) {
+        let len = pointer.len();
+        match value {
+            Value::String(text) => visit(pointer, text),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    pointer.push_str(&format!("/{i}"));
+                    walk(item, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    pointer.push('/');
+                    pointer.push_str(&escape(key));
+                    walk(item, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(document, &mut String::new(), &mut visit);
+}
+
 /// Calls `visit(pointer, value)` for every localisable text in `document`.
 pub fn for_each_text(document: &Value, mut visit: impl FnMut(&str, &Value)) {
     let root = &*SCHEMA;

@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 use crate::config::assets::{Assets, TEMPLATES};
-use crate::config::texts::for_each_text;
+use crate::config::texts::for_each_string;
 use crate::config::{Config, SourceMap, Text};
 use crate::diagnostic::{Diagnostic, Location, Sources};
 use crate::forms::resolve::{FormSet, form_texts};
@@ -128,25 +128,20 @@ pub fn check_glyphs(
             );
         }
     }
-    for_each_text(document, |pointer, value| {
-        let strings: Vec<&str> = match value {
-            Value::String(s) => vec![s.as_str()],
-            Value::Object(m) => m.values().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        for text in strings {
-            if let Some((c, why)) = unprintable(text, &mut known) {
-                out.push(
-                    unprintable_diagnostic(
-                        c,
-                        why,
-                        text,
-                        "",
-                        "check the character (a stray symbol or emoji?) or the script",
-                    )
-                    .at(map.value(pointer)),
-                );
-            }
+    // Every string, not only the localised texts: acronyms, contact names and phone
+    // numbers are printed too.
+    for_each_string(document, |pointer, text| {
+        if let Some((c, why)) = unprintable(text, &mut known) {
+            out.push(
+                unprintable_diagnostic(
+                    c,
+                    why,
+                    text,
+                    "",
+                    "check the character (a stray symbol or emoji?) or the script",
+                )
+                .at(map.value(pointer)),
+            );
         }
     });
     let mut seen = BTreeSet::new();

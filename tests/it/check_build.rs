@@ -1,6 +1,7 @@
-//! What `check` accepts, `build` builds: the Chad example with some of its French texts
-//! replaced by random Unicode (markup of every output format, other scripts, bidi
-//! controls, emoji, line breaks, long words) is either refused by `check` or built whole.
+//! What `check` accepts, `build` builds: the Chad example with some of its printed texts
+//! (French, names, acronyms, contacts) replaced by random Unicode (the markup of every
+//! output format, other scripts, bidi controls, emoji, line breaks, long words) is either
+//! refused by `check` or built whole.
 
 use std::ops::Range;
 use std::path::Path;
@@ -9,10 +10,11 @@ use proptest::prelude::*;
 
 use crate::operation::copy_chad;
 
-/// Where the French texts are, per file: the byte range of each string value whose key is
-/// `fr` (`title.fr = "…"` or `{ fr = "…", ar = "…" }`). Found from the parsed document, so
-/// every text the configuration gains is covered without listing it here.
-fn french_texts(text: &str) -> Vec<Range<usize>> {
+/// Where the printed strings are: the byte range of each string value whose key is `fr`
+/// (`title.fr = "…"` or `{ fr = "…", ar = "…" }`), or a name, acronym, phone or address
+/// printed as written in every language. Found from the parsed document, so every text the
+/// configuration gains is covered without listing it here.
+fn printed_texts(text: &str) -> Vec<Range<usize>> {
     fn walk(item: &toml_edit::Item, key: Option<&str>, out: &mut Vec<Range<usize>>) {
         match item {
             toml_edit::Item::Table(table) => {
@@ -33,7 +35,9 @@ fn french_texts(text: &str) -> Vec<Range<usize>> {
     }
     fn walk_value(value: &toml_edit::Value, key: Option<&str>, out: &mut Vec<Range<usize>>) {
         match value {
-            toml_edit::Value::String(s) if key == Some("fr") => out.extend(s.span()),
+            toml_edit::Value::String(s) if key.is_some_and(|k| PRINTED.contains(&k)) => {
+                out.extend(s.span())
+            }
             toml_edit::Value::InlineTable(table) => {
                 for (k, v) in table.iter() {
                     walk_value(v, Some(k), out);
@@ -53,6 +57,9 @@ fn french_texts(text: &str) -> Vec<Range<usize>> {
     out.sort_by_key(|r| r.start);
     out
 }
+
+/// Keys whose string values are printed: a text's French, and strings printed as written.
+const PRINTED: &[&str] = &["fr", "name", "acronym", "phone", "address"];
 
 /// A TOML basic string holding `text` exactly.
 fn toml_string(text: &str) -> String {
@@ -134,7 +141,7 @@ fn hostile_text() -> impl Strategy<Value = String> {
 }
 
 fn replace(text: &str, targets: &[(usize, String)]) -> String {
-    let spans = french_texts(text);
+    let spans = printed_texts(text);
     if spans.is_empty() {
         return text.to_owned();
     }
@@ -164,9 +171,9 @@ fn build_french(config: &Path, out: &Path) -> Result<(), String> {
 }
 
 #[test]
-fn the_example_has_french_texts_to_replace() {
+fn the_example_has_printed_texts_to_replace() {
     let text = std::fs::read_to_string("examples/chad/country.toml").unwrap();
-    let spans = french_texts(&text);
+    let spans = printed_texts(&text);
     assert!(spans.len() > 100, "{} French texts", spans.len());
     // Each span is a whole string literal, so replacing it keeps the document valid.
     for span in &spans {

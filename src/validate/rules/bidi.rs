@@ -5,10 +5,8 @@
 //! template's own text. Both are reported at the string; balanced embeddings and
 //! isolates, and the directional marks, are legitimate and pass.
 
-use serde_json::Value;
-
 use super::Context;
-use crate::config::source::escape;
+use crate::config::texts::for_each_string;
 
 const LRE: char = '\u{202A}';
 const RLE: char = '\u{202B}';
@@ -46,7 +44,11 @@ fn problem(text: &str) -> Option<Problem> {
 
 pub fn check(cx: &mut Context<'_>) {
     let mut found = Vec::new();
-    walk(cx.document, &mut String::new(), &mut found);
+    for_each_string(cx.document, |pointer, text| {
+        if let Some(problem) = problem(text) {
+            found.push((pointer.to_owned(), problem));
+        }
+    });
     for (pointer, problem) in found {
         match problem {
             Problem::Override => cx.error(
@@ -62,33 +64,6 @@ pub fn check(cx: &mut Context<'_>) {
                 "close each U+202A/U+202B with U+202C and each U+2066/U+2067/U+2068 with U+2069, or remove the controls",
             ),
         }
-    }
-}
-
-fn walk(value: &Value, pointer: &mut String, found: &mut Vec<(String, Problem)>) {
-    let len = pointer.len();
-    match value {
-        Value::String(text) => {
-            if let Some(problem) = problem(text) {
-                found.push((pointer.clone(), problem));
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                pointer.push_str(&format!("/{i}"));
-                walk(item, pointer, found);
-                pointer.truncate(len);
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                pointer.push('/');
-                pointer.push_str(&escape(key));
-                walk(item, pointer, found);
-                pointer.truncate(len);
-            }
-        }
-        _ => {}
     }
 }
 
