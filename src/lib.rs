@@ -228,6 +228,14 @@ pub fn check(path: &Path) -> Checked {
         validate::prose::catalogues(&config, &overlay, &loaded.assets);
     diagnostics.extend(prose_problems);
     diagnostics.extend(validate::prose::check(&config, &catalogues, &loaded.map));
+    diagnostics.extend(i18n::completeness::form_fallbacks(
+        &config,
+        &loaded.document,
+        &forms,
+        &overlay.print_strings(),
+        &catalogues,
+        &loaded.map,
+    ));
     diagnostics.extend(validate::printing::check_prose_glyphs(
         &catalogues,
         &overlay.print_strings(),

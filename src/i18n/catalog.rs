@@ -68,6 +68,13 @@ impl Message {
     pub fn domain(&self) -> Domain {
         Domain::of_key(&self.key)
     }
+
+    /// Whether the message has a text in `language`, found as the build finds texts:
+    /// `ar-TD` is served by the `ar` text (BCP 47 lookup). `check`, `i18n status` and the
+    /// manifest all count with this.
+    pub fn is_translated(&self, language: &str) -> bool {
+        crate::model::primitives::lookup(&self.texts, language).is_some()
+    }
 }
 
 fn config_messages(document: &Value, default_language: &str, out: &mut Vec<Message>) {

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod completeness;
 pub mod keys;
 pub mod overlay;
 pub mod po;

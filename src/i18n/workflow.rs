@@ -85,8 +85,7 @@ impl<'a> Workspace<'a> {
 
     /// The state of one message in one language.
     pub fn state(&self, message: &Message, language: &str) -> State {
-        // As the build finds texts: `ar-TD` is served by the `ar` text (BCP 47 lookup).
-        if crate::model::primitives::lookup(&message.texts, language).is_some() {
+        if message.is_translated(language) {
             return State::Translated;
         }
         match self.stored(language, &message.key) {

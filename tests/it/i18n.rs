@@ -735,3 +735,84 @@ fn the_manifest_hashes_every_input_and_a_translation_edit_changes_only_its_langu
         "{changed:?}"
     );
 }
+
+/// One inventory of translatable strings: for every language with a fallback, what
+/// `check` says each domain lacks equals what `i18n status` counts as missing or fuzzy,
+/// and what the manifest records.
+#[test]
+fn check_status_and_the_manifest_count_the_same_strings() {
+    let config = Path::new("examples/ethiopia/country.toml");
+    let run = |args: &[&str]| -> serde_json::Value {
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("bipgen"))
+            .args(args)
+            .arg(config)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stderr))
+        })
+    };
+    // From check: "617 SOP sentences have no `am` text; …"
+    let mut said = std::collections::BTreeMap::new();
+    for d in run(&["check", "--format", "json"]).as_array().unwrap() {
+        if d["code"] != "fallback-translation" {
+            continue;
+        }
+        let message = d["message"].as_str().unwrap();
+        let (count, rest) = message.split_once(' ').unwrap();
+        let domain = [
+            ("SOP sentences", "sop"),
+            ("form strings", "forms"),
+            ("configuration texts", "config"),
+        ]
+        .iter()
+        .find(|(words, _)| rest.starts_with(words))
+        .unwrap_or_else(|| panic!("{message}"))
+        .1;
+        let language = rest.split('`').nth(1).unwrap().to_owned();
+        said.insert((language, domain.to_owned()), count.parse::<u64>().unwrap());
+    }
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("out");
+    let build = std::process::Command::new(assert_cmd::cargo::cargo_bin("bipgen"))
+        .args(["build", "--only", "schemas", "--out"])
+        .arg(&out_dir)
+        .arg(config)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
+    let statuses = run(&["i18n", "status", "--format", "json"]);
+    let mut compared = 0;
+    for status in statuses.as_array().unwrap() {
+        let language = status["language"].as_str().unwrap();
+        let recorded = &manifest["translations"][language];
+        if recorded["fallback"].is_null() {
+            continue; // a language without a fallback lacking strings is an error instead
+        }
+        for domain in ["forms", "sop", "config"] {
+            let counts = &status["domains"][domain];
+            let lacking = counts["missing"].as_u64().unwrap() + counts["fuzzy"].as_u64().unwrap();
+            let in_manifest = recorded[domain]["missing"].as_u64().unwrap()
+                + recorded[domain]["fuzzy"].as_u64().unwrap();
+            assert_eq!(
+                lacking, in_manifest,
+                "{language} {domain}: status and manifest"
+            );
+            let in_check = said
+                .get(&(language.to_owned(), domain.to_owned()))
+                .copied()
+                .unwrap_or(0);
+            assert_eq!(lacking, in_check, "{language} {domain}: status and check");
+            compared += 1;
+        }
+    }
+    // am (partly translated), ti and so, each in three domains.
+    assert_eq!(compared, 9);
+    assert!(said.values().any(|&n| n > 0));
+}

@@ -140,7 +140,7 @@ pub fn check(cx: &mut Context<'_>) {
             "fallback-translation",
             &format!("/languages/{index}/fallback"),
             format!(
-                "{count} strings have no `{language}` text; `{fallback}` text stands in for them"
+                "{count} configuration texts have no `{language}` text; `{fallback}` text stands in for them"
             ),
             "translate them; until then printed forms mark the stand-in text",
         );
