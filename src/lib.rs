@@ -132,20 +132,30 @@ pub fn check(path: &Path) -> Checked {
         io_failure: false,
         translations: Default::default(),
     };
-    // Unknown keys alone do not stop the check: without them the document is well formed,
-    // and the rules below still find the other problems in the same run.
-    let only_unknown_keys = diagnostics
+    // Unknown keys and values outside their lists do not stop the check: without the keys,
+    // and with the nearest allowed value standing in, the document is well formed, and the
+    // rules below still find the other problems in the same run.
+    let only_schema = diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .all(|d| d.code == "unknown-key");
-    if only_unknown_keys {
-        for pointer in validate::schema::unknown_keys(&loaded.document) {
-            remove_at(&mut loaded.document, &pointer);
-        }
-    }
-    if !only_unknown_keys
-        || !validate::schema::check_schema(&loaded.document, &loaded.map).is_empty()
-    {
+        .all(|d| matches!(d.code, "unknown-key" | "invalid-value"));
+    let repaired = only_schema
+        && validate::schema::repairs(&loaded.document).is_some_and(|repairs| {
+            for repair in repairs {
+                match repair {
+                    validate::schema::Repair::Remove(pointer) => {
+                        remove_at(&mut loaded.document, &pointer)
+                    }
+                    validate::schema::Repair::Replace(pointer, value) => {
+                        if let Some(slot) = loaded.document.pointer_mut(&pointer) {
+                            *slot = value;
+                        }
+                    }
+                }
+            }
+            validate::schema::check_schema(&loaded.document, &loaded.map).is_empty()
+        });
+    if !repaired {
         return failed(loaded, diagnostics);
     }
 

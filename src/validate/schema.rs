@@ -39,23 +39,43 @@ pub fn check_schema(document: &Value, map: &SourceMap) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// The pointers of the keys the schema does not know. Removing them cannot change what
-/// any other value means, so `check` drops them and goes on to the semantic rules.
-pub fn unknown_keys(document: &Value) -> Vec<String> {
-    SCHEMA
-        .validator
-        .iter_errors(document)
-        .flat_map(|error| match error.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                let pointer = error.instance_path().as_str().to_owned();
+/// How the schema's errors can be set aside so the semantic rules run on the rest.
+pub enum Repair {
+    /// A key the schema does not know: removing it cannot change what any other value
+    /// means.
+    Remove(String),
+    /// A value outside its list: the nearest allowed value (or the first) stands in, so
+    /// the value's siblings (a service's provider beside its misspelt type) are checked.
+    Replace(String, Value),
+}
+
+/// The repairs that make `document` well formed, or `None` when an error is of another
+/// kind (a wrong type, a missing key…), whose stand-in would invent problems.
+pub fn repairs(document: &Value) -> Option<Vec<Repair>> {
+    let mut out = Vec::new();
+    for error in SCHEMA.validator.iter_errors(document) {
+        let pointer = error.instance_path().as_str().to_owned();
+        match error.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => out.extend(
                 unexpected
                     .iter()
-                    .map(|key| format!("{pointer}/{}", escape(key)))
-                    .collect()
+                    .map(|key| Repair::Remove(format!("{pointer}/{}", escape(key)))),
+            ),
+            ValidationErrorKind::Enum { options } => {
+                let options: Vec<&str> = options
+                    .as_array()?
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                let wrong = error.instance().as_str().unwrap_or_default();
+                let stand_in =
+                    did_you_mean(wrong, options.iter().copied()).or(options.first().copied())?;
+                out.push(Repair::Replace(pointer, Value::String(stand_in.to_owned())));
             }
-            _ => Vec::new(),
-        })
-        .collect()
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 fn explain(error: &ValidationError<'_>, root: &Value, map: &SourceMap, out: &mut Vec<Diagnostic>) {
