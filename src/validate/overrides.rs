@@ -26,7 +26,13 @@ pub fn check(assets: &Assets, root_dir: &Path, sources: &mut Sources) -> Vec<Dia
         } else {
             continue;
         };
-        if problems.is_empty() {
+        // A chapter's own words are printed as they are.
+        let unprintable = if name.ends_with(".md") {
+            super::printing::in_chapter(&name, &text)
+        } else {
+            Vec::new()
+        };
+        if problems.is_empty() && unprintable.is_empty() {
             continue;
         }
         let path = root_dir.join(TEMPLATES).join(&name);
@@ -37,6 +43,16 @@ pub fn check(assets: &Assets, root_dir: &Path, sources: &mut Sources) -> Vec<Dia
                     .with_help(help)
                     .at(Some(Location { file, span })),
             );
+        }
+        for (at, diagnostic) in unprintable {
+            let width = sources.text(file)[at..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
+            diagnostics.push(diagnostic.at(Some(Location {
+                file,
+                span: at..at + width,
+            })));
         }
     }
     diagnostics
@@ -122,5 +138,30 @@ mod tests {
                 .any(|(f, l)| f.ends_with("templates/form.typ") && *l == 2)
         );
         assert!(checked.has_errors());
+    }
+
+    #[test]
+    fn a_chapter_character_no_font_draws_is_an_error_at_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates/sop")).unwrap();
+        std::fs::write(dir.path().join("country.toml"), MINIMAL).unwrap();
+        std::fs::write(
+            dir.path().join("templates/sop/glossary.md"),
+            "## Glossary\n\nAsk the desk 🧒 first.\n",
+        )
+        .unwrap();
+        let checked = crate::check(&dir.path().join("country.toml"));
+        let d = checked
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "missing-glyph")
+            .expect("reported");
+        let at = d.location.as_ref().unwrap();
+        assert_eq!(checked.sources.line_column(at.file, at.span.start), (3, 14));
+        assert!(
+            d.message.contains("Ask the desk 🧒 first."),
+            "{}",
+            d.message
+        );
     }
 }

@@ -262,10 +262,31 @@ pub fn check_prose_glyphs(
                 let path = root_dir.join(name).display().to_string();
                 sources.add(path, file_text.to_string())
             });
+            let width = file_text[start..].chars().next().map_or(1, char::len_utf8);
             diagnostic.at(Some(Location {
                 file,
-                span: start..start + 1,
+                span: start..start + width,
             }))
+        })
+        .collect()
+}
+
+/// The characters of a country's chapter template that cannot be printed, each once, with
+/// its byte offset: the chapter's own words go into every SOP format as they are.
+pub fn in_chapter(name: &str, text: &str) -> Vec<(usize, Diagnostic)> {
+    let mut known = HashMap::new();
+    let mut seen = BTreeSet::new();
+    text.char_indices()
+        .filter_map(|(at, c)| {
+            let why = (*known.entry(c).or_insert_with(|| classify(c)))?;
+            seen.insert(c).then(|| {
+                let line = text[..at].rsplit('\n').next().unwrap_or_default();
+                let around = &text[at - line.len()..];
+                let around = around.split('\n').next().unwrap_or_default();
+                let whose = format!("{TEMPLATES}/{name}: ");
+                let fix = "correct the chapter's text";
+                (at, unprintable_diagnostic(c, why, around, &whose, fix))
+            })
         })
         .collect()
 }
