@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::support;
+
 #[test]
 fn minimal_definitions_match_the_golden_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -16,43 +18,30 @@ fn minimal_definitions_match_the_golden_files() {
     );
     assert!(result.is_ok(), "{:#?}", checked.diagnostics);
     let golden = Path::new("tests/golden/minimal/definitions");
-    let bless = std::env::var_os("BIPGEN_BLESS").is_some();
-    if bless {
-        std::fs::create_dir_all(golden).unwrap();
-    }
     let mut built: Vec<_> = std::fs::read_dir(out.join("definitions"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     built.sort();
-    let mut expected: Vec<_> = std::fs::read_dir(golden)
-        .map(|d| d.map(|e| e.unwrap().path()).collect())
-        .unwrap_or_default();
-    expected.sort();
-    let mut differences = Vec::new();
-    for path in &built {
-        let name = path.file_name().unwrap();
-        let actual = std::fs::read_to_string(path).unwrap();
-        if bless {
-            std::fs::write(golden.join(name), &actual).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(golden.join(name)) {
-            Ok(wanted) if wanted == actual => {}
-            Ok(_) => differences.push(format!("{} differs", name.to_string_lossy())),
-            Err(_) => differences.push(format!("{} has no golden file", name.to_string_lossy())),
-        }
-    }
-    if !bless {
+    let expected = std::fs::read_dir(golden).map_or(0, |d| d.count());
+    let differences: Vec<String> = built
+        .iter()
+        .filter_map(|path| {
+            let actual = std::fs::read(path).unwrap();
+            support::golden(
+                &golden.join(path.file_name().unwrap()),
+                &actual,
+                support::identical,
+            )
+            .err()
+        })
+        .collect();
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+    if !support::blessing() {
         assert_eq!(
-            expected.len(),
+            expected,
             built.len(),
             "golden files without a built definition"
         );
     }
-    assert!(
-        differences.is_empty(),
-        "{}\nrun `BIPGEN_BLESS=1 cargo test --test it golden` after an intended change",
-        differences.join("\n")
-    );
 }

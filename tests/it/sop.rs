@@ -106,17 +106,11 @@ fn markdown_matches_the_golden_files() {
     ];
     for (name, actual) in cases {
         let golden = Path::new("tests/golden/sop").join(name);
-        if std::env::var_os("BIPGEN_BLESS").is_some() {
-            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
-            std::fs::write(&golden, &actual).unwrap();
-            continue;
+        if let Err(why) =
+            crate::support::golden(&golden, actual.as_bytes(), crate::support::identical)
+        {
+            panic!("{why}");
         }
-        let expected = std::fs::read_to_string(&golden)
-            .unwrap_or_else(|_| panic!("{} is missing: run with BIPGEN_BLESS=1", golden.display()));
-        assert!(
-            expected == actual,
-            "{name} differs from the golden file; review the change and bless with BIPGEN_BLESS=1"
-        );
     }
 }
 

@@ -83,3 +83,41 @@ pub fn zip_part(package: &Path, part: &str) -> String {
     std::io::Read::read_to_string(&mut zip.by_name(part).unwrap(), &mut text).unwrap();
     text
 }
+
+/// Whether this run refreshes the golden files (`BIPGEN_BLESS=1`) instead of comparing.
+pub fn blessing() -> bool {
+    std::env::var_os("BIPGEN_BLESS").is_some()
+}
+
+/// Compares `actual` with the golden file `golden`, or, when blessing, writes it there.
+/// `same` says how they differ (`Err` with a sentence), for outputs compared by more than
+/// their bytes (page images). The one bless mechanism of the golden tests.
+pub fn golden(
+    golden: &Path,
+    actual: &[u8],
+    same: impl Fn(&[u8], &[u8]) -> Result<(), String>,
+) -> Result<(), String> {
+    let name = golden.display();
+    if blessing() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(golden, actual).unwrap();
+        return Ok(());
+    }
+    let Ok(expected) = std::fs::read(golden) else {
+        return Err(format!(
+            "{name} is missing: run the test with BIPGEN_BLESS=1, then review the new file"
+        ));
+    };
+    same(actual, &expected).map_err(|why| {
+        format!("{name}: {why}; review the change, then bless it with BIPGEN_BLESS=1")
+    })
+}
+
+/// For [`golden`]: byte for byte.
+pub fn identical(actual: &[u8], expected: &[u8]) -> Result<(), String> {
+    if actual == expected {
+        Ok(())
+    } else {
+        Err("differs from the golden file".into())
+    }
+}
