@@ -11,32 +11,51 @@ use super::source::escape;
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(config_schema);
 
-/// Calls `visit(pointer, text)` for every string in `document`, localisable or not: names,
-/// acronyms, contacts and codes are printed too.
-pub fn for_each_string(document: &Value, mut visit: impl FnMut(&str, &str)) {
-    fn walk(value: &Value, pointer: &mut String, visit: &mut dyn FnMut(&str, &str)) {
-        let len = pointer.len();
+/// Calls `visit(text, pointer)` for every string in `document`, localisable or not: names,
+/// acronyms, contacts and codes are printed too. `pointer()` makes the string's JSON
+/// pointer, which only a string with a problem needs: a directory of 20,000 services holds
+/// hundreds of thousands of strings.
+pub fn for_each_string(document: &Value, mut visit: impl FnMut(&str, &dyn Fn() -> String)) {
+    enum Step<'a> {
+        Key(&'a str),
+        Index(usize),
+    }
+    fn pointer(path: &[Step<'_>]) -> String {
+        let mut out = String::new();
+        for step in path {
+            out.push('/');
+            match step {
+                Step::Key(key) => out.push_str(&escape(key)),
+                Step::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+    fn walk<'a>(
+        value: &'a Value,
+        path: &mut Vec<Step<'a>>,
+        visit: &mut dyn FnMut(&str, &dyn Fn() -> String),
+    ) {
         match value {
-            Value::String(text) => visit(pointer, text),
+            Value::String(text) => visit(text, &|| pointer(path)),
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    pointer.push_str(&format!("/{i}"));
-                    walk(item, pointer, visit);
-                    pointer.truncate(len);
+                    path.push(Step::Index(i));
+                    walk(item, path, visit);
+                    path.pop();
                 }
             }
             Value::Object(map) => {
                 for (key, item) in map {
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
-                    walk(item, pointer, visit);
-                    pointer.truncate(len);
+                    path.push(Step::Key(key));
+                    walk(item, path, visit);
+                    path.pop();
                 }
             }
             _ => {}
         }
     }
-    walk(document, &mut String::new(), &mut visit);
+    walk(document, &mut Vec::new(), &mut visit);
 }
 
 /// Calls `visit(pointer, value)` for every localisable text in `document`.

@@ -45,7 +45,12 @@ fn unprintable(
     text: &str,
     known: &mut HashMap<char, Option<Unprintable>>,
 ) -> Option<(char, Unprintable)> {
-    text.chars().find_map(|c| {
+    // Printable ASCII, tab and line breaks need no lookup: most text is mostly these.
+    let plain = |c: &char| matches!(c, ' '..='~' | '\t' | '\n' | '\r');
+    if text.bytes().all(|b| plain(&char::from(b))) {
+        return None;
+    }
+    text.chars().filter(|c| !plain(c)).find_map(|c| {
         known
             .entry(c)
             .or_insert_with(|| classify(c))
@@ -130,7 +135,7 @@ pub fn check_glyphs(
     }
     // Every string, not only the localised texts: acronyms, contact names and phone
     // numbers are printed too.
-    for_each_string(document, |pointer, text| {
+    for_each_string(document, |text, pointer| {
         if let Some((c, why)) = unprintable(text, &mut known) {
             out.push(
                 unprintable_diagnostic(
@@ -140,7 +145,7 @@ pub fn check_glyphs(
                     "",
                     "check the character (a stray symbol or emoji?) or the script",
                 )
-                .at(map.value(pointer)),
+                .at(map.value(&pointer())),
             );
         }
     });

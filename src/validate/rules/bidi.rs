@@ -26,6 +26,10 @@ enum Problem {
 }
 
 fn problem(text: &str) -> Option<Problem> {
+    // Every control here is encoded starting with the byte 0xE2: most strings have none.
+    if !text.as_bytes().contains(&0xE2) {
+        return None;
+    }
     if text.contains([LRO, RLO]) {
         return Some(Problem::Override);
     }
@@ -44,9 +48,9 @@ fn problem(text: &str) -> Option<Problem> {
 
 pub fn check(cx: &mut Context<'_>) {
     let mut found = Vec::new();
-    for_each_string(cx.document, |pointer, text| {
+    for_each_string(cx.document, |text, pointer| {
         if let Some(problem) = problem(text) {
-            found.push((pointer.to_owned(), problem));
+            found.push((pointer(), problem));
         }
     });
     for (pointer, problem) in found {
