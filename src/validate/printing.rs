@@ -1,12 +1,12 @@
-//! What printing needs of a configuration. Every character must have a glyph in the fonts
-//! bipgen ships (Typst would otherwise draw an empty box without a word), checked before
-//! anything is rendered; and the fixed words of printed forms must exist in each language.
+//! What printing needs of a configuration. Every character of everything printed (the
+//! configuration's strings, the forms' texts, the SOP's sentences, the fixed words and a
+//! country's chapters) must have a glyph in the fonts bipgen ships, and be a character
+//! every output format can hold, checked before anything is rendered; and the fixed
+//! words of printed forms must exist in each language.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
-
-use std::collections::BTreeMap;
 
 use crate::config::assets::{Assets, TEMPLATES};
 use crate::config::texts::for_each_string;
@@ -28,9 +28,12 @@ enum Unprintable {
     Forbidden,
 }
 
+fn is_forbidden(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{feff}')
+}
+
 fn classify(c: char) -> Option<Unprintable> {
-    if matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{feff}')
-    {
+    if is_forbidden(c) {
         Some(Unprintable::Forbidden)
     } else if !covers_any(c) {
         Some(Unprintable::NoGlyph)
@@ -78,8 +81,7 @@ fn unprintable_diagnostic(
         .with_help(format!("{fix}; bipgen prints {SUPPORTED}")),
         Unprintable::Forbidden => {
             // The text is shown with the character made visible.
-            let forbidden = |c: char| matches!(classify(c), Some(Unprintable::Forbidden));
-            let shown = excerpt(&text.replace(forbidden, "\u{fffd}"));
+            let shown = excerpt(&text.replace(is_forbidden, "\u{fffd}"));
             let join = if c == '\u{feff}' {
                 "; for a no-break join use U+2060 WORD JOINER"
             } else {
