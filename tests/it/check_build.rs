@@ -1,7 +1,7 @@
 //! What `check` accepts, `build` builds: the Chad example with some of its printed texts
-//! (French, names, acronyms, contacts) replaced by random Unicode (the markup of every
-//! output format, other scripts, bidi controls, emoji, line breaks, long words) is either
-//! refused by `check` or built whole.
+//! (French or Arabic, names, acronyms, contacts) replaced by random Unicode (the markup of
+//! every output format, other scripts, bidi controls, emoji, line breaks, long words) is
+//! either refused by `check` or built whole, in that language.
 
 use std::ops::Range;
 use std::path::Path;
@@ -10,42 +10,51 @@ use proptest::prelude::*;
 
 use crate::operation::copy_chad;
 
-/// Where the printed strings are: the byte range of each string value whose key is `fr`
-/// (`title.fr = "…"` or `{ fr = "…", ar = "…" }`), or a name, acronym, phone or address
-/// printed as written in every language. Found from the parsed document, so every text the
-/// configuration gains is covered without listing it here.
-fn printed_texts(text: &str) -> Vec<Range<usize>> {
-    fn walk(item: &toml_edit::Item, key: Option<&str>, out: &mut Vec<Range<usize>>) {
+/// Where the strings printed in `language` are: the byte range of each string value whose
+/// key is the language (`title.fr = "…"` or `{ fr = "…", ar = "…" }`), or a name, acronym,
+/// phone or address printed as written in every language. Found from the parsed document,
+/// so every text the configuration gains is covered without listing it here.
+fn printed_texts(text: &str, language: &str) -> Vec<Range<usize>> {
+    type Printed<'a> = &'a dyn Fn(&str) -> bool;
+    fn walk(
+        item: &toml_edit::Item,
+        key: Option<&str>,
+        printed: Printed<'_>,
+        out: &mut Vec<Range<usize>>,
+    ) {
         match item {
             toml_edit::Item::Table(table) => {
                 for (k, v) in table.iter() {
-                    walk(v, Some(k), out);
+                    walk(v, Some(k), printed, out);
                 }
             }
             toml_edit::Item::ArrayOfTables(tables) => {
                 for table in tables.iter() {
                     for (k, v) in table.iter() {
-                        walk(v, Some(k), out);
+                        walk(v, Some(k), printed, out);
                     }
                 }
             }
-            toml_edit::Item::Value(value) => walk_value(value, key, out),
+            toml_edit::Item::Value(value) => walk_value(value, key, printed, out),
             toml_edit::Item::None => {}
         }
     }
-    fn walk_value(value: &toml_edit::Value, key: Option<&str>, out: &mut Vec<Range<usize>>) {
+    fn walk_value(
+        value: &toml_edit::Value,
+        key: Option<&str>,
+        printed: Printed<'_>,
+        out: &mut Vec<Range<usize>>,
+    ) {
         match value {
-            toml_edit::Value::String(s) if key.is_some_and(|k| PRINTED.contains(&k)) => {
-                out.extend(s.span())
-            }
+            toml_edit::Value::String(s) if key.is_some_and(printed) => out.extend(s.span()),
             toml_edit::Value::InlineTable(table) => {
                 for (k, v) in table.iter() {
-                    walk_value(v, Some(k), out);
+                    walk_value(v, Some(k), printed, out);
                 }
             }
             toml_edit::Value::Array(array) => {
                 for v in array.iter() {
-                    walk_value(v, key, out);
+                    walk_value(v, key, printed, out);
                 }
             }
             _ => {}
@@ -53,13 +62,14 @@ fn printed_texts(text: &str) -> Vec<Range<usize>> {
     }
     let document = toml_edit::Document::parse(text.to_owned()).expect("the example parses");
     let mut out = Vec::new();
-    walk(document.as_item(), None, &mut out);
+    let printed = |key: &str| key == language || AS_WRITTEN.contains(&key);
+    walk(document.as_item(), None, &printed, &mut out);
     out.sort_by_key(|r| r.start);
     out
 }
 
-/// Keys whose string values are printed: a text's French, and strings printed as written.
-const PRINTED: &[&str] = &["fr", "name", "acronym", "phone", "address"];
+/// Keys whose strings are printed as written in every language.
+const AS_WRITTEN: &[&str] = &["name", "acronym", "phone", "address"];
 
 /// A TOML basic string holding `text` exactly.
 fn toml_string(text: &str) -> String {
@@ -140,8 +150,8 @@ fn hostile_text() -> impl Strategy<Value = String> {
     prop::collection::vec(fragment, 0..5).prop_map(|parts| parts.concat() + " fin")
 }
 
-fn replace(text: &str, targets: &[(usize, String)]) -> String {
-    let spans = printed_texts(text);
+fn replace(text: &str, language: &str, targets: &[(usize, String)]) -> String {
+    let spans = printed_texts(text, language);
     if spans.is_empty() {
         return text.to_owned();
     }
@@ -158,10 +168,10 @@ fn replace(text: &str, targets: &[(usize, String)]) -> String {
     out
 }
 
-fn build_french(config: &Path, out: &Path) -> Result<(), String> {
+fn build_in(language: &str, config: &Path, out: &Path) -> Result<(), String> {
     let options = bipgen::BuildOptions {
         selection: bipgen::pack::Selection {
-            languages: ["fr".to_owned()].into(),
+            languages: [language.to_owned()].into(),
             ..Default::default()
         },
         ..Default::default()
@@ -173,8 +183,13 @@ fn build_french(config: &Path, out: &Path) -> Result<(), String> {
 #[test]
 fn the_example_has_printed_texts_to_replace() {
     let text = std::fs::read_to_string("examples/chad/country.toml").unwrap();
-    let spans = printed_texts(&text);
+    let spans = printed_texts(&text, "fr");
     assert!(spans.len() > 100, "{} French texts", spans.len());
+    assert_eq!(
+        printed_texts(&text, "ar").len(),
+        spans.len(),
+        "as many Arabic texts"
+    );
     // Each span is a whole string literal, so replacing it keeps the document valid.
     for span in &spans {
         assert!(
@@ -183,7 +198,7 @@ fn the_example_has_printed_texts_to_replace() {
             &text[span.clone()]
         );
     }
-    let unchanged = replace(&text, &[(0, "Titre".to_owned())]);
+    let unchanged = replace(&text, "fr", &[(0, "Titre".to_owned())]);
     assert_ne!(unchanged, text);
     assert!(toml_edit::Document::parse(unchanged).is_ok());
 }
@@ -193,6 +208,7 @@ proptest! {
 
     #[test]
     fn what_check_accepts_build_builds(
+        language in prop_oneof![Just("fr"), Just("ar")],
         in_country in prop::collection::vec((any::<usize>(), hostile_text()), 1..4),
         in_services in prop::collection::vec((any::<usize>(), hostile_text()), 0..3),
     ) {
@@ -201,7 +217,7 @@ proptest! {
         for (file, targets) in [("country.toml", &in_country), ("services.toml", &in_services)] {
             let path = config.with_file_name(file);
             let text = std::fs::read_to_string(&path).unwrap();
-            std::fs::write(&path, replace(&text, targets)).unwrap();
+            std::fs::write(&path, replace(&text, language, targets)).unwrap();
         }
         let checked = bipgen::check(&config);
         if checked.has_errors() {
@@ -210,8 +226,8 @@ proptest! {
             return Ok(());
         }
         let out = dir.path().join("out");
-        if let Err(e) = build_french(&config, &out) {
-            prop_assert!(false, "check passed but build failed: {e}\nnew texts: {in_country:?} {in_services:?}");
+        if let Err(e) = build_in(language, &config, &out) {
+            prop_assert!(false, "check passed but the {language} build failed: {e}\nnew texts: {in_country:?} {in_services:?}");
         }
         prop_assert!(out.join("manifest.json").is_file());
     }
