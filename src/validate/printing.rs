@@ -28,7 +28,9 @@ enum Unprintable {
     Forbidden,
 }
 
-fn is_forbidden(c: char) -> bool {
+/// A character no output can hold: NUL and the C0 controls other than tab and line
+/// breaks (XML refuses them), and U+FEFF (PDF/A refuses it).
+pub fn is_forbidden(c: char) -> bool {
     matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}' | '\u{feff}')
 }
 

@@ -374,9 +374,29 @@ fn naughty_strings_print_or_get_a_diagnostic() {
         return;
     };
     let strings: Vec<String> = serde_json::from_str(&text).unwrap();
-    let (printable, unprintable): (Vec<String>, Vec<String>) = strings
+    // Strings with a character no output can hold (a stray control, U+FEFF) are refused
+    // with a diagnostic naming it.
+    let forbidden = bipgen::validate::printing::is_forbidden;
+    let (refused, strings): (Vec<String>, Vec<String>) = strings
         .into_iter()
         .filter(|s| !s.trim().is_empty())
+        .partition(|s| s.chars().any(forbidden));
+    assert!(!refused.is_empty(), "the list has strings with controls");
+    for label in &refused {
+        let checked = check_label(label);
+        // The first character that cannot be printed is named: a letter without a glyph
+        // may come before the control.
+        let covered = label.chars().all(bipgen::typeset::covers_any);
+        assert!(
+            checked
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "invalid-character" || (!covered && d.code == "missing-glyph")),
+            "`{label:?}` passed without an invalid-character diagnostic"
+        );
+    }
+    let (printable, unprintable): (Vec<String>, Vec<String>) = strings
+        .into_iter()
         .partition(|s| s.chars().all(bipgen::typeset::covers_any));
     // Strings no shipped font can draw are refused with a diagnostic, one by one.
     for label in unprintable.iter().take(60) {
