@@ -81,17 +81,6 @@ impl Checked {
     }
 }
 
-/// Removes the value at a JSON pointer, if there is one.
-fn remove_at(document: &mut serde_json::Value, pointer: &str) {
-    let Some((parent, key)) = pointer.rsplit_once('/') else {
-        return;
-    };
-    let key = key.replace("~1", "/").replace("~0", "~");
-    if let Some(serde_json::Value::Object(map)) = document.pointer_mut(parent) {
-        map.remove(&key);
-    }
-}
-
 /// Loads and validates a configuration: all diagnostics of all files in one pass.
 pub fn check(path: &Path) -> Checked {
     let mut loaded = match load_source(path) {
@@ -135,27 +124,17 @@ pub fn check(path: &Path) -> Checked {
     // Unknown keys and values outside their lists do not stop the check: without the keys,
     // and with the nearest allowed value standing in, the document is well formed, and the
     // rules below still find the other problems in the same run.
-    let only_schema = diagnostics
+    let errors: Vec<&str> = diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .all(|d| matches!(d.code, "unknown-key" | "invalid-value"));
-    let repaired = only_schema
-        && validate::schema::repairs(&loaded.document).is_some_and(|repairs| {
-            for repair in repairs {
-                match repair {
-                    validate::schema::Repair::Remove(pointer) => {
-                        remove_at(&mut loaded.document, &pointer)
-                    }
-                    validate::schema::Repair::Replace(pointer, value) => {
-                        if let Some(slot) = loaded.document.pointer_mut(&pointer) {
-                            *slot = value;
-                        }
-                    }
-                }
-            }
-            validate::schema::check_schema(&loaded.document, &loaded.map).is_empty()
-        });
-    if !repaired {
+        .map(|d| d.code)
+        .collect();
+    let only_schema = errors
+        .iter()
+        .all(|code| matches!(*code, "unknown-key" | "invalid-value"));
+    let well_formed =
+        errors.is_empty() || (only_schema && validate::schema::repair(&mut loaded.document));
+    if !well_formed {
         return failed(loaded, diagnostics);
     }
 
@@ -229,10 +208,11 @@ pub fn check(path: &Path) -> Checked {
         &forms,
         &loaded.map,
     ));
+    let print_strings = overlay.print_strings();
     diagnostics.extend(validate::printing::check_print_strings(
         &config,
         &loaded.map,
-        &overlay.print_strings(),
+        &print_strings,
     ));
     let (catalogues, prose_problems) =
         validate::prose::catalogues(&config, &overlay, &loaded.assets);
@@ -242,13 +222,13 @@ pub fn check(path: &Path) -> Checked {
         &config,
         &loaded.document,
         &forms,
-        &overlay.print_strings(),
+        &print_strings,
         &catalogues,
         &loaded.map,
     ));
     diagnostics.extend(validate::printing::check_prose_glyphs(
         &catalogues,
-        &overlay.print_strings(),
+        &print_strings,
         &loaded.assets,
         &loaded.root_dir,
         &mut loaded.sources,

@@ -40,7 +40,7 @@ pub fn check_schema(document: &Value, map: &SourceMap) -> Vec<Diagnostic> {
 }
 
 /// How the schema's errors can be set aside so the semantic rules run on the rest.
-pub enum Repair {
+enum Repair {
     /// A key the schema does not know: removing it cannot change what any other value
     /// means.
     Remove(String),
@@ -51,7 +51,7 @@ pub enum Repair {
 
 /// The repairs that make `document` well formed, or `None` when an error is of another
 /// kind (a wrong type, a missing key…), whose stand-in would invent problems.
-pub fn repairs(document: &Value) -> Option<Vec<Repair>> {
+fn repairs(document: &Value) -> Option<Vec<Repair>> {
     let mut out = Vec::new();
     for error in SCHEMA.validator.iter_errors(document) {
         let pointer = error.instance_path().as_str().to_owned();
@@ -76,6 +76,35 @@ pub fn repairs(document: &Value) -> Option<Vec<Repair>> {
         }
     }
     Some(out)
+}
+
+/// Sets the schema's errors aside where that invents nothing: unknown keys are removed,
+/// and a value outside its list gives way to the nearest allowed one. Whether the
+/// document is then well formed, so that the semantic rules can run on it; the
+/// diagnostics already made still report every error.
+pub fn repair(document: &mut Value) -> bool {
+    let Some(repairs) = repairs(document) else {
+        return false;
+    };
+    for repair in repairs {
+        match repair {
+            Repair::Remove(pointer) => {
+                let Some((parent, key)) = pointer.rsplit_once('/') else {
+                    continue;
+                };
+                let key = key.replace("~1", "/").replace("~0", "~");
+                if let Some(Value::Object(map)) = document.pointer_mut(parent) {
+                    map.remove(&key);
+                }
+            }
+            Repair::Replace(pointer, value) => {
+                if let Some(slot) = document.pointer_mut(&pointer) {
+                    *slot = value;
+                }
+            }
+        }
+    }
+    SCHEMA.validator.is_valid(document)
 }
 
 fn explain(error: &ValidationError<'_>, root: &Value, map: &SourceMap, out: &mut Vec<Diagnostic>) {
