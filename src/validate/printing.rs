@@ -187,40 +187,50 @@ pub fn check_prose_glyphs(
     root_dir: &std::path::Path,
     sources: &mut Sources,
 ) -> Vec<Diagnostic> {
+    /// A text that cannot be printed, and what it is.
+    struct Found<'a> {
+        what: String,
+        key: &'a str,
+        tag: &'a str,
+        c: char,
+        why: Unprintable,
+        text: &'a str,
+    }
     let mut known = HashMap::new();
     let mut seen = BTreeSet::new();
-    // (what, key, language, character, why, text)
-    let mut found: Vec<(String, String, String, char, Unprintable, &str)> = Vec::new();
+    let mut found: Vec<Found<'_>> = Vec::new();
     for (tag, catalogue) in catalogues {
-        for (key, sentence) in &catalogue.entries {
-            if let Some((c, why)) = unprintable(sentence, &mut known)
-                && seen.insert((tag.clone(), c))
+        for (key, text) in &catalogue.entries {
+            if let Some((c, why)) = unprintable(text, &mut known)
+                && seen.insert((tag, c))
             {
-                found.push((
-                    format!("SOP sentence `{key}`"),
-                    key.clone(),
-                    tag.clone(),
+                let what = format!("SOP sentence `{key}`");
+                found.push(Found {
+                    what,
+                    key,
+                    tag,
                     c,
                     why,
-                    sentence,
-                ));
+                    text,
+                });
             }
         }
     }
-    for (key, text) in print_strings {
+    for (key, words) in print_strings {
         for tag in catalogues.keys() {
-            if let Some(value) = text.get(tag, "en")
-                && let Some((c, why)) = unprintable(value, &mut known)
-                && seen.insert((tag.to_owned(), c))
+            if let Some(text) = words.get(tag, "en")
+                && let Some((c, why)) = unprintable(text, &mut known)
+                && seen.insert((tag, c))
             {
-                found.push((
-                    format!("printed forms' word `{key}`"),
-                    key.clone(),
-                    tag.to_owned(),
+                let what = format!("printed forms' word `{key}`");
+                found.push(Found {
+                    what,
+                    key,
+                    tag,
                     c,
                     why,
-                    value,
-                ));
+                    text,
+                });
             }
         }
     }
@@ -240,43 +250,54 @@ pub fn check_prose_glyphs(
     let mut registered: HashMap<String, usize> = HashMap::new();
     found
         .into_iter()
-        .map(|(what, key, tag, c, why, text)| {
-            let whose = format!("{what} ({tag}): ");
-            let diagnostic = unprintable_diagnostic(
-                c,
-                why,
-                text,
-                &whose,
-                &format!("correct it in {TEMPLATES}/sop/text/{tag}.toml or the `{tag}` PO file"),
-            );
-            // The character itself where a file holds it; else the entry, by its key, in
-            // the language's own file (an escaped character, `\uFEFF`, is not found as is).
-            let last = key.rsplit('.').next().unwrap_or(&key);
-            let own = |name: &str| {
-                name.ends_with(&format!("/{tag}.toml")) || name.ends_with(&format!("/{tag}.po"))
-            };
-            let place = files
-                .iter()
-                .find_map(|(name, t)| Some((name, *t, t.find(c)?)))
-                .or_else(|| {
-                    files
-                        .iter()
-                        .filter(|(name, _)| own(name))
-                        .find_map(|(name, t)| Some((name, *t, t.find(last)?)))
+        .map(
+            |Found {
+                 what,
+                 key,
+                 tag,
+                 c,
+                 why,
+                 text,
+             }| {
+                let whose = format!("{what} ({tag}): ");
+                let diagnostic = unprintable_diagnostic(
+                    c,
+                    why,
+                    text,
+                    &whose,
+                    &format!(
+                        "correct it in {TEMPLATES}/sop/text/{tag}.toml or the `{tag}` PO file"
+                    ),
+                );
+                // The character itself where a file holds it; else the entry, by its key, in
+                // the language's own file (an escaped character, `\uFEFF`, is not found as is).
+                let last = key.rsplit('.').next().unwrap_or(key);
+                let own = |name: &str| {
+                    name.ends_with(&format!("/{tag}.toml")) || name.ends_with(&format!("/{tag}.po"))
+                };
+                let place = files
+                    .iter()
+                    .find_map(|(name, t)| Some((name, *t, t.find(c)?)))
+                    .or_else(|| {
+                        files
+                            .iter()
+                            .filter(|(name, _)| own(name))
+                            .find_map(|(name, t)| Some((name, *t, t.find(last)?)))
+                    });
+                let Some((name, file_text, start)) = place else {
+                    return diagnostic;
+                };
+                let file = *registered.entry(name.clone()).or_insert_with(|| {
+                    let path = root_dir.join(name).display().to_string();
+                    sources.add(path, file_text.to_string())
                 });
-            let Some((name, file_text, start)) = place else {
-                return diagnostic;
-            };
-            let file = *registered.entry(name.clone()).or_insert_with(|| {
-                let path = root_dir.join(name).display().to_string();
-                sources.add(path, file_text.to_string())
-            });
-            let width = file_text[start..].chars().next().map_or(1, char::len_utf8);
-            diagnostic.at(Some(Location {
-                file,
-                span: start..start + width,
-            }))
-        })
+                let width = file_text[start..].chars().next().map_or(1, char::len_utf8);
+                diagnostic.at(Some(Location {
+                    file,
+                    span: start..start + width,
+                }))
+            },
+        )
         .collect()
 }
 
