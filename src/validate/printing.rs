@@ -189,49 +189,41 @@ pub fn check_prose_glyphs(
 ) -> Vec<Diagnostic> {
     /// A text that cannot be printed, and what it is.
     struct Found<'a> {
-        what: String,
+        kind: &'static str,
         key: &'a str,
         tag: &'a str,
         c: char,
         why: Unprintable,
         text: &'a str,
     }
+    // The SOP's sentences, then the fixed words, of every configured language.
+    let sentences = catalogues.iter().flat_map(|(tag, catalogue)| {
+        catalogue
+            .entries
+            .iter()
+            .map(move |(key, text)| ("SOP sentence", key.as_str(), tag.as_str(), text.as_str()))
+    });
+    let words = print_strings.iter().flat_map(|(key, words)| {
+        catalogues.keys().filter_map(move |tag| {
+            let text = words.get(tag, "en")?;
+            Some(("printed forms' word", key.as_str(), tag.as_str(), text))
+        })
+    });
     let mut known = HashMap::new();
     let mut seen = BTreeSet::new();
     let mut found: Vec<Found<'_>> = Vec::new();
-    for (tag, catalogue) in catalogues {
-        for (key, text) in &catalogue.entries {
-            if let Some((c, why)) = unprintable(text, &mut known)
-                && seen.insert((tag, c))
-            {
-                let what = format!("SOP sentence `{key}`");
-                found.push(Found {
-                    what,
-                    key,
-                    tag,
-                    c,
-                    why,
-                    text,
-                });
-            }
-        }
-    }
-    for (key, words) in print_strings {
-        for tag in catalogues.keys() {
-            if let Some(text) = words.get(tag, "en")
-                && let Some((c, why)) = unprintable(text, &mut known)
-                && seen.insert((tag, c))
-            {
-                let what = format!("printed forms' word `{key}`");
-                found.push(Found {
-                    what,
-                    key,
-                    tag,
-                    c,
-                    why,
-                    text,
-                });
-            }
+    for (kind, key, tag, text) in sentences.chain(words) {
+        if let Some((c, why)) = unprintable(text, &mut known)
+            && seen.insert((tag, c))
+        {
+            found.push(Found {
+                kind,
+                key,
+                tag,
+                c,
+                why,
+                text,
+            });
         }
     }
     let files: Vec<(String, &str)> = assets
@@ -252,14 +244,14 @@ pub fn check_prose_glyphs(
         .into_iter()
         .map(
             |Found {
-                 what,
+                 kind,
                  key,
                  tag,
                  c,
                  why,
                  text,
              }| {
-                let whose = format!("{what} ({tag}): ");
+                let whose = format!("{kind} `{key}` ({tag}): ");
                 let diagnostic = unprintable_diagnostic(
                     c,
                     why,
