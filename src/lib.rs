@@ -62,18 +62,32 @@ impl Checked {
             Err(message) => return Some(Err(message)),
         };
         let templates = library::sop::overrides(&source.assets);
-        Some(pack::resolve(
+        let configured = self.configured_languages();
+        let pack = pack::resolve(
             &source.document,
             forms,
             logos,
             templates,
-            &self.translations.overlay(),
+            &self.translations.overlay(&configured),
             pack::ConfigOrigin {
                 file: config_file.to_owned(),
                 sha256: source.sha256.clone(),
                 defaulted: source.defaulted.clone(),
             },
-        ))
+        );
+        Some(pack.map(|mut pack| {
+            pack.review = self.translations.review(&configured);
+            pack
+        }))
+    }
+
+    /// The configured language tags, in the configuration's order.
+    pub fn configured_languages(&self) -> Vec<String> {
+        self.config
+            .iter()
+            .flat_map(|config| &config.languages)
+            .map(|language| language.tag.to_string())
+            .collect()
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
@@ -156,19 +170,24 @@ pub fn check(path: &Path) -> Checked {
         &loaded.root_dir,
         &mut loaded.sources,
     ));
-    let overlay = translations.overlay();
-    let default_language = loaded.document["default_language"]
-        .as_str()
-        .unwrap_or("en")
-        .to_owned();
-    overlay.apply_to_document(&mut loaded.document, &default_language);
-    // `ar` serves `ar-LB` (BCP 47 lookup), for the configuration's texts and the defaults'.
     let configured: Vec<String> = loaded.document["languages"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|l| l["tag"].as_str().map(str::to_owned))
         .collect();
+    let overlay = translations.overlay(&configured);
+    diagnostics.extend(validate::review::draft_in_final(
+        &loaded.document,
+        &translations.review(&configured),
+        &loaded.map,
+    ));
+    let default_language = loaded.document["default_language"]
+        .as_str()
+        .unwrap_or("en")
+        .to_owned();
+    overlay.apply_to_document(&mut loaded.document, &default_language);
+    // `ar` serves `ar-LB` (BCP 47 lookup), for the configuration's texts and the defaults'.
     i18n::tags::serve_regional_tags(&mut loaded.document, &configured);
     let config: Config = match serde_path_to_error::deserialize(&loaded.document) {
         Ok(config) => config,

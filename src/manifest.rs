@@ -19,7 +19,8 @@ use crate::{Checked, config, i18n, pack, render};
 #[serde(deny_unknown_fields)]
 struct Manifest<'a> {
     /// The manifest's format: raised when its shape changes (3 added `partial`; 4 made
-    /// `translations` one block per language and part of the pack).
+    /// `translations` one block per language and part of the pack; 5 added each
+    /// language's `review`).
     format_version: u32,
     generator: Generator,
     config: ConfigIdentity<'a>,
@@ -71,6 +72,11 @@ struct LanguageTranslations {
     sop: Counts,
     /// The configuration's own texts.
     config: Counts,
+    /// Whether the translation is a draft or has been reviewed, for a language served by a
+    /// built-in catalogue or whose PO file declares it (`X-Review-Status`). A draft is
+    /// marked as such on the printed forms and in the SOP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    review: Option<crate::i18n::po::Review>,
 }
 
 fn translations(checked: &Checked, pack: &pack::Pack) -> BTreeMap<String, LanguageTranslations> {
@@ -88,6 +94,7 @@ fn translations(checked: &Checked, pack: &pack::Pack) -> BTreeMap<String, Langua
                 forms: take(Domain::Forms),
                 sop: take(Domain::Sop),
                 config: take(Domain::Config),
+                review: pack.review.get(&tag).cloned(),
             };
             (tag, counts)
         })
@@ -111,8 +118,9 @@ pub fn schema_text() -> String {
 const FORM_VERSIONS_KIND: &str = "form-versions";
 
 /// The manifest's format: 2 added the inputs, 3 the `partial` selection, 4 made
-/// `translations` the one translation block (per language and part of the pack).
-const MANIFEST_FORMAT: u32 = 4;
+/// `translations` the one translation block (per language and part of the pack), 5 the
+/// translations' `review` state.
+const MANIFEST_FORMAT: u32 = 5;
 
 /// Every input of a build, as load read it, sorted by kind and path; the version record
 /// as `record`, the bytes the build leaves in `form-versions.json`.

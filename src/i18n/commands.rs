@@ -142,6 +142,9 @@ pub fn status_json(statuses: &[(String, LanguageStatus)], missing: bool) -> Stri
         .iter()
         .map(|(language, status)| {
             let mut value = serde_json::json!({ "language": language, "domains": status.domains });
+            if let Some(review) = &status.review {
+                value["review"] = serde_json::json!(review);
+            }
             if missing {
                 value["missing"] = serde_json::json!(status.missing_keys);
                 value["fuzzy"] = serde_json::json!(status.fuzzy_keys);
@@ -182,6 +185,12 @@ pub fn status_table(statuses: &[(String, LanguageStatus)], missing: bool) -> Str
                 &mut out,
                 [language, domain.name(), total, translated, fuzzy, left],
             );
+        }
+        if let Some(review) = &status.review {
+            let by = review.reviewer.as_deref().map(|r| format!(" by {r}"));
+            let on = review.date.as_deref().map(|d| format!(" on {d}"));
+            let (by, on) = (by.unwrap_or_default(), on.unwrap_or_default());
+            let _ = writeln!(out, "{language:<10} review   {}{by}{on}", review.status);
         }
         if missing {
             for key in &status.fuzzy_keys {

@@ -32,6 +32,61 @@ pub struct Header {
     pub extra: Vec<(String, String)>,
 }
 
+/// Header fields that carry a catalogue's review state.
+pub const REVIEW_STATUS: &str = "X-Review-Status";
+pub const REVIEWED_BY: &str = "X-Reviewed-By";
+pub const REVIEW_DATE: &str = "X-Review-Date";
+
+/// Whether a language's translations are a draft or have been reviewed by a translator of
+/// the language, as a catalogue's header says (`X-Review-Status: draft` or `reviewed`,
+/// with `X-Reviewed-By` and `X-Review-Date`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// `draft` (machine or first draft, to be reviewed) or `reviewed`.
+    #[schemars(extend("enum" = ["draft", "reviewed"]))]
+    pub status: &'static str,
+    /// Who reviewed it, as the header names them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
+    /// When, as the header gives it (e.g. `2027-01-15`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+impl Review {
+    pub fn is_draft(&self) -> bool {
+        self.status == "draft"
+    }
+}
+
+impl Header {
+    /// The value of a field other than the project and language, trimmed; `None` when
+    /// absent or empty.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.extra
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The review state the header declares; `None` when it declares none (or an unknown
+    /// one, which the import reports).
+    pub fn review(&self) -> Option<Review> {
+        let status = match self.field(REVIEW_STATUS)?.to_ascii_lowercase().as_str() {
+            "draft" => "draft",
+            "reviewed" => "reviewed",
+            _ => return None,
+        };
+        Some(Review {
+            status,
+            reviewer: self.field(REVIEWED_BY).map(str::to_owned),
+            date: self.field(REVIEW_DATE).map(str::to_owned),
+        })
+    }
+}
+
 /// One message.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Entry {

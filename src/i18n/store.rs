@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::overlay::{Overlay, Translated};
-use super::po::{self, PoFile};
+use super::po::{self, PoFile, Review};
 use crate::config::assets::{Assets, Unread};
 use crate::diagnostic::{Diagnostic, Location, Sources};
+use crate::library::translations;
 
 /// The folder of a country's translations.
 pub fn folder(root_dir: &Path) -> PathBuf {
@@ -26,8 +27,10 @@ pub struct Store {
 }
 
 impl Store {
-    /// The translations in use: translated, not fuzzy, not obsolete.
-    pub fn overlay(&self) -> Overlay {
+    /// The translations in use for the `configured` languages: the country's translated,
+    /// non-fuzzy entries, over the built-in catalogue that serves each configured tag
+    /// (`pt-MZ` is served by `pt`), key by key.
+    pub fn overlay(&self, configured: &[String]) -> Overlay {
         let mut overlay = Overlay::default();
         for (language, file) in &self.files {
             let entries = overlay.languages.entry(language.clone()).or_default();
@@ -45,7 +48,37 @@ impl Store {
                 );
             }
         }
+        for tag in configured {
+            let Some(built_in) = translations::for_tag(tag) else {
+                continue;
+            };
+            let entries = overlay.languages.entry(tag.clone()).or_default();
+            for (key, source, text) in built_in.translations() {
+                entries.entry(key.to_owned()).or_insert_with(|| Translated {
+                    source: source.to_owned(),
+                    text: text.to_owned(),
+                });
+            }
+        }
         overlay
+    }
+
+    /// The review state of each configured language that is not written into the library
+    /// itself: what the country's own file declares (a reviewed PO file imported marks
+    /// the language reviewed), else the built-in catalogue's. Languages with neither are
+    /// the country's own translations and carry no state.
+    pub fn review(&self, configured: &[String]) -> BTreeMap<String, Review> {
+        configured
+            .iter()
+            .filter_map(|tag| {
+                let own = self.files.get(tag).and_then(|file| file.header.review());
+                let built_in = translations::for_tag(tag)
+                    .filter(|b| b.translations().next().is_some())
+                    .map(|b| b.review.clone());
+                let state = own.or(built_in)?;
+                Some((tag.clone(), state))
+            })
+            .collect()
     }
 }
 

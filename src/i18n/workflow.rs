@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::catalog::{Domain, Message, messages};
-use super::po::{self, Entry, Header, PoFile};
+use super::po::{self, Entry, Header, PoFile, Review};
 use super::store;
 use crate::Checked;
 use crate::diagnostic::{Diagnostic, Sources};
@@ -96,7 +96,14 @@ impl<'a> Workspace<'a> {
 
     /// Counts per domain for `language`, and the keys not translated.
     pub fn status(&self, language: &str) -> LanguageStatus {
-        let mut status = LanguageStatus::default();
+        let mut status = LanguageStatus {
+            review: self
+                .checked
+                .translations
+                .review(&[language.to_owned()])
+                .remove(language),
+            ..LanguageStatus::default()
+        };
         for message in &self.messages {
             let counts = status.domains.entry(message.domain()).or_default();
             counts.total += 1;
@@ -169,15 +176,16 @@ impl<'a> Workspace<'a> {
                 });
             }
         }
+        let review = self.checked.translations.review(&[language.to_owned()]);
         PoFile {
-            header: self.header(language),
+            header: self.header(language, review.get(language)),
             entries,
         }
     }
 
-    fn header(&self, language: &str) -> Header {
+    fn header(&self, language: &str, review: Option<&Review>) -> Header {
         let sop = &self.pack.config.sop;
-        Header {
+        let mut header = Header {
             project: format!("bipgen {} SOP {}", sop.country, sop.version),
             language: language.to_owned(),
             extra: vec![
@@ -194,7 +202,23 @@ impl<'a> Workspace<'a> {
                 ),
                 ("X-Source-Language".into(), "en".into()),
             ],
+        };
+        // The review state travels with the file: a reviewer sets it to `reviewed`, with
+        // their name and the date, and importing the file marks the language reviewed.
+        if let Some(review) = review {
+            header.extra.extend([
+                (po::REVIEW_STATUS.into(), review.status.to_owned()),
+                (
+                    po::REVIEWED_BY.into(),
+                    review.reviewer.clone().unwrap_or_default(),
+                ),
+                (
+                    po::REVIEW_DATE.into(),
+                    review.date.clone().unwrap_or_default(),
+                ),
+            ]);
         }
+        header
     }
 
     /// Checks PO files and merges their translations into the country folder's store.
@@ -299,6 +323,24 @@ impl<'a> Workspace<'a> {
                     )
                     .with_help("add a [[languages]] entry for it, or set the file's `Language:` header to a configured language"),
                 ));
+            }
+            match (file.header.review(), file.header.field(po::REVIEW_STATUS)) {
+                (Some(review), _) => {
+                    report.reviews.insert(language.clone(), review);
+                }
+                (None, Some(value)) => report.diagnostics.push(store::located(
+                    sources,
+                    &name,
+                    &text,
+                    1,
+                    1,
+                    Diagnostic::error(
+                        "translation-review",
+                        format!("{name}: `X-Review-Status: {value}` is neither `draft` nor `reviewed`"),
+                    )
+                    .with_help("a reviewer sets `X-Review-Status: reviewed`, with `X-Reviewed-By` and `X-Review-Date`"),
+                )),
+                (None, None) => {}
             }
             let target = merged.entry(language.clone()).or_default();
             let counts = report.languages.entry(language.clone()).or_default();
@@ -413,8 +455,12 @@ impl<'a> Workspace<'a> {
                         .unwrap_or(usize::MAX),
                 )
             });
+            let review = report.reviews.get(language).cloned().or_else(|| {
+                let stored = self.checked.translations.files.get(language)?;
+                stored.header.review()
+            });
             let file = PoFile {
-                header: self.header(language),
+                header: self.header(language, review.as_ref()),
                 entries,
             };
             let path = store::file_for(self.root_dir(), language);
@@ -479,6 +525,9 @@ pub struct Counts {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LanguageStatus {
     pub domains: BTreeMap<Domain, Counts>,
+    /// Draft or reviewed, for a language whose catalogue declares it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
     #[serde(skip)]
     pub missing_keys: Vec<String>,
     #[serde(skip)]
@@ -489,6 +538,8 @@ pub struct LanguageStatus {
 pub struct ImportReport {
     pub diagnostics: Vec<Diagnostic>,
     pub languages: BTreeMap<String, ImportCounts>,
+    /// The review state each imported file declares, by language.
+    pub reviews: BTreeMap<String, Review>,
     merged: BTreeMap<String, BTreeMap<String, Entry>>,
 }
 

@@ -7,3 +7,4 @@ pub mod print;
 pub mod prose;
 pub mod provenance;
 pub mod sop;
+pub mod translations;

@@ -42,6 +42,11 @@ pub struct Pack {
     pub staffing: StaffingNeeds,
     /// Per language: how many texts are written, stand in from a fallback, or are missing.
     pub translations: BTreeMap<String, Completeness>,
+    /// Per language whose translations carry a review state (built-in catalogues, or a
+    /// country's PO file that declares one): draft or reviewed. A draft is marked as such on
+    /// printed forms and in the SOP.
+    #[serde(skip)]
+    pub review: BTreeMap<String, crate::i18n::po::Review>,
     /// Name of the main configuration file (no directories: outputs carry no local paths).
     #[serde(skip)]
     pub config_file: String,
@@ -240,6 +245,7 @@ pub fn resolve(
         print_strings: overlay.print_strings(),
         staffing,
         translations,
+        review: BTreeMap::new(),
         config_file,
         config_sha256,
         defaulted,

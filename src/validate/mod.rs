@@ -4,5 +4,6 @@ pub mod form_versions;
 pub mod overrides;
 pub mod printing;
 pub mod prose;
+pub mod review;
 pub mod rules;
 pub mod schema;

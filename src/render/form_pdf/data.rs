@@ -684,6 +684,18 @@ pub fn print_data(
     if primary.script.as_str() == "Mymr" {
         strings.insert("unicode_only".into(), writer.string("unicode_only"));
     }
+    // A draft translation says so on the page, in the form's own language.
+    let draft = |language: &Language| {
+        pack.review
+            .get(language.tag.as_str())
+            .is_some_and(|review| review.is_draft())
+    };
+    if draft(primary) || second.is_some_and(draft) {
+        strings.insert(
+            "draft_translation".into(),
+            writer.string("draft_translation"),
+        );
+    }
     let printed: Vec<PrintForm> = forms
         .iter()
         .map(|&i| writer.form(&pack.forms.forms[i]))

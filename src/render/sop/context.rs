@@ -195,6 +195,12 @@ pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: boo
         .filter(|_| fallback_used)
         .map(|l| l.name.clone());
     context.insert("fallback".into(), json!(fallback));
+    // A draft translation says so in the front matter, with its reviewer's state.
+    let draft = pack
+        .review
+        .get(language.tag.as_str())
+        .is_some_and(|review| review.is_draft());
+    context.insert("draft_translation".into(), json!(draft));
     context.insert("staffing_norms".into(), config["staffing"].clone());
     context.insert(
         "staffing".into(),
