@@ -154,6 +154,7 @@ pub fn check(path: &Path) -> Checked {
 
     // `AR` is `ar`: tags are compared as BCP 47 compares them, before defaults join.
     i18n::tags::canonical_case(&mut loaded.document);
+    i18n::tags::default_digits(&mut loaded.document);
     let defaulted = config::defaults::apply_defaults(
         &mut loaded.document,
         &mut loaded.map,

@@ -15,6 +15,11 @@ Run from the repository root:
 
     pip install --user babel          # once
     python3 tools/countries.py > forms/choices/countries.toml
+
+With `--po LANG` it prints the list's entries for a built-in catalogue instead
+(translations/LANG.po), the names from CLDR's locale for LANG (CLDR_LOCALES below). The
+names written by hand in English, and the two options that are not countries, come out
+untranslated: a translator writes them in full, as BY_HAND does.
 """
 
 import sys
@@ -111,6 +116,36 @@ def option_line(option_id, label):
     return f"  {{ id = {toml_string(option_id)}, label = {{ {langs} }} }},"
 
 
+# The CLDR locale whose names a built-in catalogue takes: Portuguese as written in
+# Mozambique and Angola, Dari as written in Afghanistan.
+CLDR_LOCALES = {"pt": "pt_PT", "prs": "fa_AF"}
+
+
+def po_string(text):
+    """A PO string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def po_entries(options, language):
+    """The list's entries for translations/<language>.po."""
+    locale = Locale.parse(CLDR_LOCALES.get(language, language))
+    alpha2 = {alpha3.lower(): code for code, alpha3 in {**UN_MEMBERS, **OTHERS}.items()}
+    blocks = []
+    for option_id, label in options:
+        code = alpha2.get(option_id)
+        by_cldr = code is not None and code not in BY_HAND
+        name = locale.territories[code].translate(BIDI_CONTROLS) if by_cldr else ""
+        comment = ("#. Country of nationality (CLDR name)" if by_cldr
+                   else "#. Country of nationality, written in full by the translator")
+        blocks.append("\n".join([
+            comment,
+            f"msgctxt {po_string('list.nationality.' + option_id)}",
+            f"msgid {po_string(label['en'])}",
+            f"msgstr {po_string(name)}",
+        ]))
+    return "\n\n".join(blocks) + "\n"
+
+
 def main():
     assert len(UN_MEMBERS) == 193, len(UN_MEMBERS)
     codes = {**UN_MEMBERS, **OTHERS}
@@ -124,6 +159,10 @@ def main():
                        key=lambda item: (ascii_fold(item[1]["en"]), item[1]["en"]))
     options = countries + EXTRA_OPTIONS
     assert len(options) == 199
+    if sys.argv[1:2] == ["--po"]:
+        sys.stdout.reconfigure(encoding="utf-8")
+        sys.stdout.write(po_entries(options, sys.argv[2]))
+        return
 
     lines = [
         "# Countries of nationality: the UN member and observer states, Kosovo and Western Sahara,",

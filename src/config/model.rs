@@ -166,6 +166,8 @@ pub struct Language {
     #[schemars(length(min = 1))]
     pub name: String,
     /// Digits used for running numbers in text (case numbers and ids always use Latin digits).
+    /// When left out, the language's own as CLDR gives them (`beng` for Bengali, `arabext`
+    /// for Dari and Pashto, `arab` for `ar-TD`, `latn` for `ar`), else `latn`.
     #[serde(default)]
     pub digits: Digits,
     /// Language whose text stands in where this one has none. Without it, a missing

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::keys::{config_key, form_texts_keyed_mut, source_of, texts_of};
 use crate::config::Text;
 use crate::config::texts::for_each_text;
-use crate::library::prose::Catalogue;
+use crate::library::prose::{Catalogue, PLURAL_VARIANTS};
 use crate::model::form::{ChoiceIndex, FormDefinition};
 
 /// Translations read from the country's PO files, by language and key, each with the
@@ -118,13 +118,21 @@ impl Overlay {
     /// Adds translated SOP sentences to the catalogues of their languages.
     pub fn apply_to_sop(&self, catalogues: &mut BTreeMap<String, Catalogue>, english: &Catalogue) {
         for (key, source) in &english.entries {
-            let full = format!("sop.{key}");
-            for (lang, text) in self.current(&full, source) {
-                catalogues
-                    .entry(lang.to_owned())
-                    .or_default()
-                    .entries
-                    .insert(key.clone(), text.to_owned());
+            // A plural form English lacks (`time.day.few`) is translated from `.other`.
+            let variants = key
+                .strip_suffix(".other")
+                .filter(|_| key.starts_with("time."))
+                .into_iter()
+                .flat_map(|base| PLURAL_VARIANTS.map(|v| format!("{base}.{v}")));
+            for key in std::iter::once(key.clone()).chain(variants) {
+                let full = format!("sop.{key}");
+                for (lang, text) in self.current(&full, source) {
+                    catalogues
+                        .entry(lang.to_owned())
+                        .or_default()
+                        .entries
+                        .insert(key.clone(), text.to_owned());
+                }
             }
         }
     }

@@ -54,10 +54,17 @@ impl Store {
             };
             let entries = overlay.languages.entry(tag.clone()).or_default();
             for (key, source, text) in built_in.translations() {
-                entries.entry(key.to_owned()).or_insert_with(|| Translated {
-                    source: source.to_owned(),
-                    text: text.to_owned(),
-                });
+                // The country's translation wins while it translates the current English;
+                // one made from an older text gives way to the built-in one, which is kept
+                // current with the library.
+                let own = entries.get(key).filter(|own| own.source == source);
+                if own.is_none() {
+                    let built_in = Translated {
+                        source: source.to_owned(),
+                        text: text.to_owned(),
+                    };
+                    entries.insert(key.to_owned(), built_in);
+                }
             }
         }
         overlay

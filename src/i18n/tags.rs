@@ -73,6 +73,30 @@ pub fn canonical_case(document: &mut Value) {
     }
 }
 
+/// Gives each language that does not choose its `digits` the ones CLDR says it uses
+/// (Bengali digits for `bn`, Persian for `prs`, Arabic-Indic for `ar-TD`), where bipgen can
+/// print them; Latin otherwise.
+pub fn default_digits(document: &mut Value) {
+    const PRINTABLE: [&str; 6] = ["latn", "arab", "arabext", "mymr", "beng", "ethi"];
+    let Some(Value::Array(languages)) = document.get_mut("languages") else {
+        return;
+    };
+    for language in languages.iter_mut().filter_map(Value::as_object_mut) {
+        if language.contains_key("digits") {
+            continue;
+        }
+        let digits = language
+            .get("tag")
+            .and_then(Value::as_str)
+            .and_then(crate::library::cldr::conventions)
+            .map(|c| c.digits.as_str())
+            .filter(|d| PRINTABLE.contains(d));
+        if let Some(digits) = digits {
+            language.insert("digits".into(), Value::String(digits.to_owned()));
+        }
+    }
+}
+
 /// Gives every text of `document` an entry for each configured tag that has none but is
 /// served by a broader tag's text, and drops the broader entry when that tag is not
 /// itself configured.

@@ -11,7 +11,8 @@ use super::po::{self, Entry, Header, PoFile, Review};
 use super::store;
 use crate::Checked;
 use crate::diagnostic::{Diagnostic, Sources};
-use crate::library::prose::{Catalogue, built_in_languages};
+use crate::library::cldr;
+use crate::library::prose::{Catalogue, PLURAL_VARIANTS, built_in_languages, is_plural_variant};
 use crate::pack::Pack;
 
 /// Everything translatable in a checked configuration, with the stored translations.
@@ -161,8 +162,16 @@ impl<'a> Workspace<'a> {
                 }
             }
             entries.push(entry);
+            entries.extend(self.plural_variants(
+                message,
+                language,
+                &previous_entries,
+                &stored_entries,
+            ));
         }
-        let current: BTreeSet<&str> = self.messages.iter().map(|m| m.key.as_str()).collect();
+        let mut current: BTreeSet<&str> = self.messages.iter().map(|m| m.key.as_str()).collect();
+        let variants: Vec<String> = entries.iter().filter_map(|e| e.context.clone()).collect();
+        current.extend(variants.iter().map(String::as_str));
         for old in previous_entries.values() {
             if let Some(key) = old.context.as_deref()
                 && !current.contains(key)
@@ -181,6 +190,52 @@ impl<'a> Workspace<'a> {
             header: self.header(language, review.get(language)),
             entries,
         }
+    }
+
+    /// The plural forms of a duration that `language` has beyond English's `one` and
+    /// `other` (CLDR: `few` and `many` in Ukrainian), each to translate from `other`.
+    fn plural_variants(
+        &self,
+        message: &Message,
+        language: &str,
+        previous: &BTreeMap<&str, &Entry>,
+        stored: &BTreeMap<&str, &Entry>,
+    ) -> Vec<Entry> {
+        let Some(base) = message
+            .key
+            .strip_prefix("sop.time.")
+            .and_then(|k| k.strip_suffix(".other"))
+        else {
+            return Vec::new();
+        };
+        let own = self.pack.sop_texts.get(language);
+        cldr::plural_categories(language)
+            .into_iter()
+            .filter(|category| PLURAL_VARIANTS.contains(category))
+            .map(|category| {
+                let key = format!("sop.time.{base}.{category}");
+                let mut entry = Entry {
+                    context: Some(key.clone()),
+                    id: message.source.clone(),
+                    extracted_comments: vec![format!(
+                        "SOP duration, CLDR plural form `{category}` of `time.{base}` (translate from the plural); keep {{n}}"
+                    )],
+                    ..Entry::default()
+                };
+                let current = own.and_then(|c| c.entries.get(&format!("time.{base}.{category}")));
+                if let Some(text) = current {
+                    entry.translation = text.clone();
+                } else if let Some(old) = previous
+                    .get(key.as_str())
+                    .or(stored.get(key.as_str()))
+                    .filter(|e| !e.translation.trim().is_empty())
+                {
+                    entry.translation = old.translation.clone();
+                    entry.fuzzy = true;
+                }
+                entry
+            })
+            .collect()
     }
 
     fn header(&self, language: &str, review: Option<&Review>) -> Header {
@@ -353,7 +408,10 @@ impl<'a> Workspace<'a> {
                 let at = |d: Diagnostic, sources: &mut Sources| {
                     store::located(sources, &name, &text, entry.line.max(1), 1, d)
                 };
-                let Some(message) = by_key.get(key.as_str()) else {
+                let message = by_key
+                    .get(key.as_str())
+                    .or_else(|| by_key.get(plural_base(&key)?.as_str()));
+                let Some(message) = message else {
                     report.diagnostics.push(at(
                         Diagnostic::warning(
                             "unknown-translation-key",
@@ -372,7 +430,7 @@ impl<'a> Workspace<'a> {
                 }
                 let wanted = placeholders(&message.source);
                 let found = placeholders(&entry.translation);
-                if wanted != found {
+                if !placeholders_match(&key, &message.source, &entry.translation) {
                     report.diagnostics.push(at(
                         Diagnostic::error(
                             "translation-placeholders",
@@ -474,6 +532,27 @@ impl<'a> Workspace<'a> {
         }
         Ok(written)
     }
+}
+
+/// The English key a plural form English lacks is translated from:
+/// `sop.time.day.few` → `sop.time.day.other`.
+fn plural_base(key: &str) -> Option<String> {
+    let rest = key.strip_prefix("sop.")?;
+    let (base, _) = key.rsplit_once('.')?;
+    is_plural_variant(rest).then(|| format!("{base}.other"))
+}
+
+/// Whether a translation keeps its source's placeholders. The SOP's counted words
+/// (`sop.time.*`: "{n} days", "every {n} weeks") may add or drop `{n}`: Arabic writes
+/// "two days" as one word, and Ukrainian needs the number where English's `one` has none
+/// (its `one` also serves 21, 31, …).
+pub fn placeholders_match(key: &str, source: &str, translation: &str) -> bool {
+    let (mut wanted, mut found) = (placeholders(source), placeholders(translation));
+    if key.starts_with("sop.time.") {
+        wanted.retain(|p| p != "n");
+        found.retain(|p| p != "n");
+    }
+    wanted == found
 }
 
 /// `{name}` placeholders of a text, sorted.

@@ -116,7 +116,10 @@ fn flatten(
 /// elsewhere is not a gap.
 pub fn is_plural_variant(key: &str) -> bool {
     key.starts_with("time.")
-        && [".zero", ".two", ".few", ".many"]
-            .iter()
-            .any(|suffix| key.ends_with(suffix))
+        && key
+            .rsplit_once('.')
+            .is_some_and(|(_, category)| PLURAL_VARIANTS.contains(&category))
 }
+
+/// The CLDR plural categories beyond English's `one` and `other`.
+pub const PLURAL_VARIANTS: [&str; 4] = ["zero", "two", "few", "many"];

@@ -61,7 +61,7 @@ fn the_codebook_has_one_row_per_field_of_each_form() {
     assert_eq!(&interpreter[column("relevant")], "interpreter_used = 'yes'");
     assert_eq!(
         &interpreter[column("relevant::fr")],
-        "la réponse à la question 1.7 est « Oui »"
+        "la réponse à la question 1.7 est «\u{a0}Oui\u{a0}»"
     );
     assert!(interpreter[column("relevant::ar")].contains("نعم"));
     let age = row("age_years");

@@ -214,6 +214,45 @@ fn difference(a: &image::GrayImage, b: &image::GrayImage) -> f64 {
     total as f64 / f64::from(a.width() * a.height())
 }
 
+/// Compares one page of `pdf`, rendered in grey at 50 dpi, with the golden image
+/// `expected` (written when blessing). Anti-aliasing differs a little between machines, so
+/// pages are compared by pixel, not byte.
+pub(crate) fn page_matches(
+    pdf: &Path,
+    page: &str,
+    expected: &Path,
+    scratch: &Path,
+) -> Result<(), String> {
+    let prefix = scratch.join(expected.file_stem().unwrap());
+    output(
+        Command::new("pdftoppm")
+            .args([
+                "-png",
+                "-gray",
+                "-r",
+                "50",
+                "-f",
+                page,
+                "-l",
+                page,
+                "-singlefile",
+            ])
+            .arg(pdf)
+            .arg(&prefix),
+    );
+    let rendered = std::fs::read(prefix.with_extension("png")).unwrap();
+    let same = |actual: &[u8], wanted: &[u8]| {
+        let decode = |png: &[u8]| image::load_from_memory(png).unwrap().to_luma8();
+        let diff = difference(&decode(actual), &decode(wanted));
+        if diff > 1.5 {
+            Err(format!("differs from the golden image by {diff:.2}"))
+        } else {
+            Ok(())
+        }
+    };
+    crate::support::golden(expected, &rendered, same)
+}
+
 #[test]
 fn pages_match_the_golden_images() {
     if !poppler("pdftoppm") {
@@ -238,36 +277,13 @@ fn pages_match_the_golden_images() {
             "9",
         ),
     ] {
-        let prefix = scratch.path().join(name);
-        output(
-            Command::new("pdftoppm")
-                .args([
-                    "-png",
-                    "-gray",
-                    "-r",
-                    "50",
-                    "-f",
-                    page,
-                    "-l",
-                    page,
-                    "-singlefile",
-                ])
-                .arg(chad().join("forms").join(pdf))
-                .arg(&prefix),
-        );
-        let rendered = std::fs::read(prefix.with_extension("png")).unwrap();
-        let expected = golden.join(format!("{name}.png"));
-        // Anti-aliasing differs a little between machines: pages are compared by pixel.
-        let same = |actual: &[u8], wanted: &[u8]| {
-            let decode = |png: &[u8]| image::load_from_memory(png).unwrap().to_luma8();
-            let diff = difference(&decode(actual), &decode(wanted));
-            if diff > 1.5 {
-                Err(format!("differs from the golden image by {diff:.2}"))
-            } else {
-                Ok(())
-            }
-        };
-        if let Err(why) = crate::support::golden(&expected, &rendered, same) {
+        let pdf = chad().join("forms").join(pdf);
+        if let Err(why) = page_matches(
+            &pdf,
+            page,
+            &golden.join(format!("{name}.png")),
+            scratch.path(),
+        ) {
             failures.push(why);
         }
     }

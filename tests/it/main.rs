@@ -35,4 +35,5 @@ mod serve_cli;
 mod sop;
 mod sop_docx;
 mod support;
+mod translations;
 mod xform_lint;

@@ -419,7 +419,7 @@ fn a_country_overrides_a_chapter_and_template_errors_name_file_and_line() {
 fn a_language_without_sop_prose_is_reported_unless_it_has_a_fallback() {
     let mut config = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
     config.push_str(
-        "\n[[languages]]\ntag = \"am\"\nscript = \"Ethi\"\ndirection = \"ltr\"\nname = \"አማርኛ\"\nfallback = \"en\"\n",
+        "\n[[languages]]\ntag = \"de\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Deutsch\"\nfallback = \"en\"\n",
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("country.toml");
@@ -427,18 +427,18 @@ fn a_language_without_sop_prose_is_reported_unless_it_has_a_fallback() {
     let checked = bipgen::check(&path);
     assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
     let pack = checked.resolve("country.toml").unwrap().unwrap();
-    let amharic = pack
+    let german = pack
         .config
         .languages
         .iter()
-        .find(|l| l.tag.as_str() == "am")
+        .find(|l| l.tag.as_str() == "de")
         .unwrap();
     // With English as fallback every sentence is found (and the SOP renders).
-    assert!(bipgen::render::sop::missing_sentences(&pack, amharic).is_empty());
+    assert!(bipgen::render::sop::missing_sentences(&pack, german).is_empty());
     let files = bipgen::render::sop::Sop.render(&pack).unwrap();
-    assert!(files.iter().any(|f| f.path == "sop/am/sop.pdf"));
+    assert!(files.iter().any(|f| f.path == "sop/de/sop.pdf"));
     // Without it, every sentence is reported missing, by key.
-    let mut alone = amharic.clone();
+    let mut alone = german.clone();
     alone.fallback = None;
     let missing = bipgen::render::sop::missing_sentences(&pack, &alone);
     assert!(missing.len() > 400, "{}", missing.len());

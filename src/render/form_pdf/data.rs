@@ -70,7 +70,7 @@ pub struct PrintData {
     doc: DocSettings,
     second: Option<SecondLanguage>,
     strings: BTreeMap<String, Tx>,
-    date_order: Vec<&'static str>,
+    date_order: Vec<DatePart>,
     forms: Vec<PrintForm>,
     pack: Option<PackCover>,
 }
@@ -739,13 +739,34 @@ pub fn print_data(
             fonts: fonts(s),
         }),
         strings,
-        date_order: match pack.config.forms.date_format {
-            DateFormat::DayMonthYear => vec!["DD", "MM", "YYYY"],
-            DateFormat::MonthDayYear => vec!["MM", "DD", "YYYY"],
-            DateFormat::Iso => vec!["YYYY", "MM", "DD"],
-        },
+        date_order: date_parts(pack.config.forms.date_format, &writer),
         forms: printed,
         pack: cover,
+    }
+}
+
+/// One part of a date's boxes: how many digits, and its label in the form's language
+/// ("JJ", "AAAA" in French).
+#[derive(Serialize)]
+struct DatePart {
+    digits: usize,
+    label: String,
+}
+
+fn date_parts(format: DateFormat, writer: &Writer<'_>) -> Vec<DatePart> {
+    let part = |key: &str, digits| DatePart {
+        digits,
+        label: writer.string(key).a,
+    };
+    let (day, month, year) = (
+        part("date_day", 2),
+        part("date_month", 2),
+        part("date_year", 4),
+    );
+    match format {
+        DateFormat::DayMonthYear => vec![day, month, year],
+        DateFormat::MonthDayYear => vec![month, day, year],
+        DateFormat::Iso => vec![year, month, day],
     }
 }
 

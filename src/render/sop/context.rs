@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use super::text::Prose;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -94,6 +95,29 @@ fn localise_acronyms(pack: &Pack, language: &str, config: &mut Value) {
     }
 }
 
+/// The procedure's own acronyms, by the key of their prose (`acronyms.bia.short`).
+const PROCEDURE_ACRONYMS: [&str; 6] = ["bia", "bid", "bip", "gbv", "sop", "uasc"];
+
+/// What the front matter's acronym table explains: the procedure's acronyms as this
+/// language writes them (EIS, DIS in French; none in Arabic, which writes the names out)
+/// and the organisations' (`config` is the configuration in this language).
+fn acronyms(config: &Value, prose: &Prose) -> Vec<Value> {
+    let procedure = PROCEDURE_ACRONYMS.iter().filter_map(|id| {
+        // A language that writes these names out in full leaves the acronym empty.
+        let short = prose.lookup(&format!("acronyms.{id}.short"))?.text;
+        let long = prose.lookup(&format!("acronyms.{id}.long"))?.text;
+        (!short.trim().is_empty()).then(|| json!({ "acronym": short, "name": long }))
+    });
+    let organisations = config
+        .get("organisations")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|org| org.get("acronym").is_some_and(|a| !a.is_null()))
+        .map(|org| json!({ "acronym": org["acronym"], "name": org["name"] }));
+    procedure.chain(organisations).collect()
+}
+
 /// One printed form as the SOP lists it.
 #[derive(Debug, Serialize)]
 struct FormSummary {
@@ -137,10 +161,16 @@ fn keep_selected_step_forms(pack: &Pack, config: &mut Value) {
 
 /// The template context for `language`. `fallback_used`: some text of this language
 /// comes from its fallback, which the SOP then says.
-pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: bool) -> Value {
+pub fn build(
+    pack: &Pack,
+    language: &crate::config::Language,
+    prose: &Prose,
+    fallback_used: bool,
+) -> Value {
     let tag = language.tag.as_str();
     let mut config = localised_config(pack, tag);
     localise_acronyms(pack, tag, &mut config);
+    let acronyms = acronyms(&config, prose);
     keep_selected_step_forms(pack, &mut config);
     let mut context = Map::new();
     for section in SECTIONS {
@@ -195,6 +225,7 @@ pub fn build(pack: &Pack, language: &crate::config::Language, fallback_used: boo
         .filter(|_| fallback_used)
         .map(|l| l.name.clone());
     context.insert("fallback".into(), json!(fallback));
+    context.insert("acronyms".into(), json!(acronyms));
     // A draft translation says so in the front matter, with its reviewer's state.
     let draft = pack
         .review

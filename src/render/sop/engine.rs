@@ -111,6 +111,17 @@ pub fn for_language(
         },
     );
     let p = prose.clone();
+    tera.register_filter(
+        "frequency",
+        move |value: &Value, _: &HashMap<String, Value>| {
+            let text = value.as_str().unwrap_or_default();
+            let duration: crate::config::Duration = text
+                .parse()
+                .map_err(|e: String| tera::Error::msg(format!("frequency: {e}")))?;
+            Ok(Value::String(p.frequency(duration)))
+        },
+    );
+    let p = prose.clone();
     tera.register_filter("date", move |value: &Value, _: &HashMap<String, Value>| {
         let text = value.as_str().unwrap_or_default();
         let date: crate::config::Date = text

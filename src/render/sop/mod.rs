@@ -181,7 +181,7 @@ pub fn write_markdown(
     let english = Catalogue::built_in("en").unwrap_or_default();
     let fallback_used = !prose.from_fallback(&english).is_empty()
         || pack.translations.get(tag).is_some_and(|c| c.fallback > 0);
-    let context_value = context::build(pack, language, fallback_used);
+    let context_value = context::build(pack, language, &prose, fallback_used);
     let context = tera::Context::from_value(context_value.clone())
         .map_err(|e| format!("SOP context: {e}"))?;
     let unknown: engine::Unknown = Arc::new(Mutex::new(BTreeSet::new()));

@@ -67,6 +67,20 @@ impl Prose {
         if d.is_immediate() {
             return self.get("time.immediate");
         }
+        self.counted("time", d)
+    }
+
+    /// How often, in words: "every day", "every 2 weeks", « toutes les 2 semaines ».
+    pub fn frequency(&self, d: Duration) -> String {
+        if d.is_immediate() {
+            return self.get("time.immediate");
+        }
+        self.counted("time.every", d)
+    }
+
+    /// `{prefix}.{unit}.{category}` with its number: the plural form CLDR gives the
+    /// amount in this language, else the `other` form.
+    fn counted(&self, prefix: &str, d: Duration) -> String {
         let unit = match d.unit {
             DurationUnit::Hours => "hour",
             DurationUnit::Days => "day",
@@ -75,19 +89,33 @@ impl Prose {
             DurationUnit::Years => "year",
         };
         let category = plural_category(self.tag(), u64::from(d.amount));
-        let key = format!("time.{unit}.{category}");
+        let key = format!("{prefix}.{unit}.{category}");
         let template = self
             .lookup(&key)
-            .or_else(|| self.lookup(&format!("time.{unit}.other")))
+            .or_else(|| self.lookup(&format!("{prefix}.{unit}.other")))
             .map_or_else(|| format!("[{key}]"), |f| f.text.to_owned());
         template.replace("{n}", &self.number(u64::from(d.amount)))
     }
 
-    /// A date in words: "1 March 2026".
+    /// A date in words, as CLDR writes it in this language ("1 March 2026", "1 de março
+    /// de 2026"); a language CLDR does not know writes it as its fallback does. The
+    /// catalogue says how the first day of a month is written (French "1er").
     pub fn date(&self, date: crate::config::Date) -> String {
-        let month = self.get(&format!("time.months.m{}", date.month));
-        self.get("time.date")
-            .replace("{day}", &self.number(u64::from(date.day)))
+        let words = std::iter::once(self.tag())
+            .chain(self.chain.iter().map(|(tag, _)| tag.as_str()))
+            .chain(["en"])
+            .find_map(crate::library::cldr::conventions);
+        let Some(words) = words else {
+            return date.to_string();
+        };
+        let day = match self.lookup("time.first_day") {
+            Some(first) if date.day == 1 => first.text.replace("{n}", &self.number(1)),
+            _ => self.number(u64::from(date.day)),
+        };
+        let month = words.months[usize::from(date.month).saturating_sub(1) % 12].clone();
+        words
+            .pattern
+            .replace("{day}", &day)
             .replace("{month}", &month)
             .replace("{year}", &self.number(u64::from(date.year)))
     }
@@ -150,40 +178,7 @@ fn is_placeholder(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// CLDR plural category of `n` for the languages whose rules differ from one/other.
-pub fn plural_category(language: &str, n: u64) -> &'static str {
-    let primary = language.split('-').next().unwrap_or(language);
-    match primary {
-        "ar" => match n {
-            0 => "zero",
-            1 => "one",
-            2 => "two",
-            _ if (3..=10).contains(&(n % 100)) => "few",
-            _ if (11..=99).contains(&(n % 100)) => "many",
-            _ => "other",
-        },
-        "fr" | "am" | "ti" | "fa" | "prs" | "hi" | "bn" => {
-            if n <= 1 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-        "my" | "zh" | "ja" | "id" => "other",
-        "uk" | "ru" => match (n % 10, n % 100) {
-            (1, h) if h != 11 => "one",
-            (2..=4, h) if !(12..=14).contains(&h) => "few",
-            _ => "many",
-        },
-        _ => {
-            if n == 1 {
-                "one"
-            } else {
-                "other"
-            }
-        }
-    }
-}
+pub use crate::library::cldr::plural_category;
 
 #[cfg(test)]
 mod tests {
@@ -249,14 +244,65 @@ mod tests {
         assert_eq!(filled, "**Lead**: \\*Ministry\\* \\<b\\> {missing}");
     }
 
+    fn prose_in(tag: &str, digits: &str, entries: &[(&str, &str)]) -> Prose {
+        let language: Language = serde_json::from_value(serde_json::json!({
+            "tag": tag, "script": "Latn", "direction": "ltr", "name": tag, "digits": digits,
+        }))
+        .unwrap();
+        let catalogue = Catalogue {
+            entries: entries
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        };
+        Prose::new(language, vec![(tag.to_owned(), catalogue)])
+    }
+
+    /// Dates in words as CLDR writes them in each language, in the language's digits.
     #[test]
-    fn plural_categories() {
-        assert_eq!(plural_category("ar", 2), "two");
-        assert_eq!(plural_category("ar", 5), "few");
-        assert_eq!(plural_category("ar", 24), "many");
-        assert_eq!(plural_category("fr", 1), "one");
-        assert_eq!(plural_category("fr", 0), "one");
-        assert_eq!(plural_category("en", 0), "other");
+    fn dates_follow_cldr_in_each_language() {
+        let date: crate::config::Date = "2026-03-01".parse().unwrap();
+        let first = [("time.first_day", "{n}")];
+        let cases = [
+            ("en", "latn", "1 March 2026"),
+            ("pt-MZ", "latn", "1 de março de 2026"),
+            ("uk", "latn", "1 березня 2026\u{202f}р."),
+            ("bn", "beng", "১ মার্চ, ২০২৬"),
+            ("my", "mymr", "၂၀၂၆ မတ် ၁"),
+            ("prs", "arabext", "۱ مارچ ۲۰۲۶"),
+            ("ar-LB", "arab", "١ آذار ٢٠٢٦"),
+            ("am", "latn", "1 ማርች 2026"),
+        ];
+        for (tag, digits, expected) in cases {
+            assert_eq!(prose_in(tag, digits, &first).date(date), expected, "{tag}");
+        }
+        let french = prose_in("fr", "latn", &[("time.first_day", "{n}er")]);
+        assert_eq!(french.date(date), "1er mars 2026");
+    }
+
+    /// Durations and frequencies take the plural form CLDR gives the number.
+    #[test]
+    fn counted_words_take_the_languages_plural_form() {
+        let ukrainian = prose_in(
+            "uk",
+            "latn",
+            &[
+                ("time.day.one", "{n} день"),
+                ("time.day.few", "{n} дні"),
+                ("time.day.many", "{n} днів"),
+                ("time.day.other", "{n} дня"),
+                ("time.every.week.few", "раз на {n} тижні"),
+                ("time.every.week.other", "раз на {n} тижня"),
+            ],
+        );
+        let days = |n: &str| ukrainian.duration(n.parse().unwrap());
+        assert_eq!(days("1d"), "1 день");
+        assert_eq!(days("3d"), "3 дні");
+        assert_eq!(days("5d"), "5 днів");
+        assert_eq!(days("21d"), "21 день");
+        assert_eq!(ukrainian.frequency("2w".parse().unwrap()), "раз на 2 тижні");
+        // A form the catalogue lacks falls back on `other`.
+        assert_eq!(ukrainian.frequency("5w".parse().unwrap()), "раз на 5 тижня");
     }
 
     #[test]
