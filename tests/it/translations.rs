@@ -333,18 +333,27 @@ fn gettext_and_translate_toolkit_accept_every_catalogue() {
     }
 }
 
+/// A language a test prints in: tag, script, name in itself, direction.
+type Printed<'a> = (&'a str, &'a str, &'a str, &'a str);
+
 /// A copy of the minimal example that prints in `languages` (each falling back on English)
-/// with its SOP marked final.
-fn minimal_in(languages: &[(&str, &str, &str)]) -> (tempfile::TempDir, std::path::PathBuf) {
+/// with its SOP marked final; `forms` limits the forms it prints.
+fn minimal_in(
+    languages: &[Printed<'_>],
+    forms: Option<&str>,
+) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("country.toml");
     let mut text = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
     assert!(text.contains("status = \"draft\""));
     text = text.replacen("status = \"draft\"", "status = \"final\"", 1);
-    for (tag, script, name) in languages {
+    for (tag, script, name, direction) in languages {
         text.push_str(&format!(
-            "\n[[languages]]\ntag = \"{tag}\"\nscript = \"{script}\"\ndirection = \"ltr\"\nname = \"{name}\"\nfallback = \"en\"\n"
+            "\n[[languages]]\ntag = \"{tag}\"\nscript = \"{script}\"\ndirection = \"{direction}\"\nname = \"{name}\"\nfallback = \"en\"\n"
         ));
+    }
+    if let Some(forms) = forms {
+        text.push_str(&format!("\n[forms]\nselected = [\"{forms}\"]\n"));
     }
     std::fs::write(&config, text).unwrap();
     std::fs::copy(
@@ -353,6 +362,40 @@ fn minimal_in(languages: &[(&str, &str, &str)]) -> (tempfile::TempDir, std::path
     )
     .unwrap();
     (dir, config)
+}
+
+/// The languages of the shared build, one per script the catalogues bring and both
+/// regional tags (`pt-MZ` finds `pt`, `fa-AF` finds `prs`), with the catalogue each reads.
+const PRINTED: [(Printed<'static>, &str); 7] = [
+    (("am", "Ethi", "አማርኛ", "ltr"), "am"),
+    (("my", "Mymr", "မြန်မာ", "ltr"), "my"),
+    (("bn", "Beng", "বাংলা", "ltr"), "bn"),
+    (("ps", "Arab", "پښتو", "rtl"), "ps"),
+    (("uk", "Cyrl", "Українська", "ltr"), "uk"),
+    (("pt-MZ", "Latn", "Português", "ltr"), "pt"),
+    (("fa-AF", "Arab", "دری", "rtl"), "prs"),
+];
+
+/// The short BIA of the minimal example in every language of [`PRINTED`], built once for
+/// the tests below, with its `check`.
+fn printed() -> &'static (tempfile::TempDir, std::path::PathBuf, bipgen::Checked) {
+    static BUILT: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf, bipgen::Checked)> =
+        std::sync::OnceLock::new();
+    BUILT.get_or_init(|| {
+        let languages: Vec<Printed<'_>> = PRINTED.iter().map(|(l, _)| *l).collect();
+        let (dir, config) = minimal_in(&languages, Some("bia_short"));
+        let out = dir.path().join("out");
+        let options = bipgen::BuildOptions {
+            selection: bipgen::pack::Selection {
+                parts: [bipgen::pack::Part::Forms].into(),
+                languages: BTreeSet::new(),
+            },
+            ..bipgen::BuildOptions::default()
+        };
+        let (checked, result) = bipgen::build(&config, &out, options, &|_| {});
+        result.unwrap_or_else(|e| panic!("{e:?} {:#?}", checked.diagnostics));
+        (dir, out, checked)
+    })
 }
 
 /// Every text of a tagged PDF's structure tree, in reading order.
@@ -383,44 +426,46 @@ fn translation<'a>(file: &'a PoFile, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no translation of {key}"))
 }
 
-/// A partner in Kharkiv or Maputo prints the short BIA in Ukrainian or Portuguese from the
-/// built-in catalogues: the PDF's text is the catalogue's, the regional tag `pt-MZ` finds
-/// `pt`, and the form and `check` say the translation is a draft until it is reviewed.
+/// A partner in Kabul, Kharkiv, Kakuma, Cox's Bazar or Maputo prints the short BIA in
+/// their language from the built-in catalogues: the text a screen reader, search or copy
+/// gets from the PDF's structure tree is the catalogue's, in reading order (Bengali and
+/// Myanmar draw some vowels before their consonant, Pashto and Dari right to left), the
+/// regional tags find their catalogues, and the form and `check` say the translation is a
+/// draft until it is reviewed.
 #[test]
-fn ukrainian_and_portuguese_forms_print_the_catalogue_marked_as_a_draft() {
-    let (dir, config) = minimal_in(&[("uk", "Cyrl", "Українська"), ("pt-MZ", "Latn", "Português")]);
-    let checked = bipgen::check(&config);
+fn each_language_prints_the_catalogue_marked_as_a_draft() {
+    let (_, out, checked) = printed();
     assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
+    assert!(
+        !checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "missing-glyph"),
+        "{:#?}",
+        checked.diagnostics
+    );
     let drafts: Vec<&str> = checked
         .diagnostics
         .iter()
         .filter(|d| d.code == "draft-translation")
         .map(|d| d.message.as_str())
         .collect();
-    assert_eq!(drafts.len(), 2, "{drafts:?}");
-    assert!(
-        drafts[0].contains("`uk`") && drafts[1].contains("`pt-MZ`"),
-        "{drafts:?}"
-    );
+    assert_eq!(drafts.len(), PRINTED.len(), "{drafts:?}");
+    for ((tag, ..), _) in PRINTED {
+        assert!(
+            drafts.iter().any(|d| d.contains(&format!("`{tag}`"))),
+            "{tag}: {drafts:?}"
+        );
+    }
 
-    let out = dir.path().join("out");
-    let options = bipgen::BuildOptions {
-        selection: bipgen::pack::Selection {
-            parts: [bipgen::pack::Part::Forms].into(),
-            languages: ["uk".to_owned(), "pt-MZ".to_owned()].into(),
-        },
-        ..bipgen::BuildOptions::default()
-    };
-    let (_, result) = bipgen::build(&config, &out, options, &|_| {});
-    result.unwrap();
-    let pdfs: Vec<_> = ["uk", "pt-MZ"]
+    let pdfs: Vec<_> = PRINTED
         .iter()
-        .map(|tag| out.join("forms/bia_short").join(format!("{tag}.pdf")))
+        .map(|((tag, ..), _)| out.join("forms/bia_short").join(format!("{tag}.pdf")))
         .collect();
     let Some(trees) = crate::accessibility::read_trees(&pdfs) else {
         return;
     };
-    for (pdf, language) in pdfs.iter().zip(["uk", "pt"]) {
+    for (pdf, (_, language)) in pdfs.iter().zip(PRINTED) {
         let mut text = String::new();
         tree_text(&trees[pdf]["tree"], &mut text);
         let file = catalogue(language);
@@ -445,7 +490,7 @@ fn ukrainian_and_portuguese_forms_print_the_catalogue_marked_as_a_draft() {
 /// status and the manifest say who reviewed it, and the forms lose the draft note.
 #[test]
 fn importing_a_reviewed_file_marks_the_language_reviewed() {
-    let (dir, config) = minimal_in(&[("uk", "Cyrl", "Українська")]);
+    let (dir, config) = minimal_in(&[("uk", "Cyrl", "Українська", "ltr")], Some("bia_short"));
     let po_dir = dir.path().join("po");
     let run = |args: &[&str]| {
         let out = Command::new(env!("CARGO_BIN_EXE_bipgen"))
@@ -543,48 +588,9 @@ fn each_new_script_prints_as_its_golden_page() {
     if !crate::form_pdfs::poppler("pdftoppm") {
         return;
     }
-    let languages = [
-        ("am", "Ethi", "አማርኛ", "ltr"),
-        ("my", "Mymr", "မြန်မာ", "ltr"),
-        ("bn", "Beng", "বাংলা", "ltr"),
-        ("ps", "Arab", "پښتو", "rtl"),
-        ("uk", "Cyrl", "Українська", "ltr"),
-    ];
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("country.toml");
-    let mut text = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
-    for (tag, script, name, direction) in languages {
-        text.push_str(&format!(
-            "\n[[languages]]\ntag = \"{tag}\"\nscript = \"{script}\"\ndirection = \"{direction}\"\nname = \"{name}\"\nfallback = \"en\"\n"
-        ));
-    }
-    text.push_str("\n[forms]\nselected = [\"bia_short\"]\n");
-    std::fs::write(&config, text).unwrap();
-    std::fs::copy(
-        "examples/minimal/form-versions.json",
-        dir.path().join("form-versions.json"),
-    )
-    .unwrap();
-    let out = dir.path().join("out");
-    let options = bipgen::BuildOptions {
-        selection: bipgen::pack::Selection {
-            parts: [bipgen::pack::Part::Forms].into(),
-            languages: BTreeSet::new(),
-        },
-        ..bipgen::BuildOptions::default()
-    };
-    let (checked, result) = bipgen::build(&config, &out, options, &|_| {});
-    result.unwrap_or_else(|e| panic!("{e:?} {:#?}", checked.diagnostics));
-    assert!(
-        !checked
-            .diagnostics
-            .iter()
-            .any(|d| d.code == "missing-glyph"),
-        "{:#?}",
-        checked.diagnostics
-    );
+    let (dir, out, _) = printed();
     let mut failures = Vec::new();
-    for (tag, ..) in languages {
+    for tag in ["am", "my", "bn", "ps", "uk"] {
         let pdf = out.join("forms/bia_short").join(format!("{tag}.pdf"));
         let golden = Path::new("tests/golden/pages").join(format!("bia_short-{tag}-1.png"));
         if let Err(why) = crate::form_pdfs::page_matches(&pdf, "1", &golden, dir.path()) {

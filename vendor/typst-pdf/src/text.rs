@@ -149,9 +149,15 @@ impl krilla::text::Glyph for PdfGlyph {
 }
 
 /// bipgen: whether the item's glyphs run against its text, as a right-to-left run's
-/// glyphs do (they are drawn in visual order).
+/// glyphs do (they are drawn in visual order), or as the glyphs inside a cluster do
+/// where the script draws a vowel before its consonant (Bengali ি, Myanmar ေ) or a
+/// consonant above the next (Bengali reph): their characters, once each glyph has its
+/// own, come out of order too.
 pub(crate) fn drawn_out_of_order(t: &TextItem) -> bool {
-    t.glyphs.windows(2).any(|pair| pair[1].range.start < pair[0].range.start)
+    let against = |glyphs: &[Glyph]| {
+        glyphs.windows(2).any(|pair| pair[1].range.start < pair[0].range.start)
+    };
+    against(&t.glyphs) || against(&one_character_per_glyph(t))
 }
 
 /// bipgen: the item's glyphs, with each glyph of a multi-glyph cluster mapped to

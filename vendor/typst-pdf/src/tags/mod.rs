@@ -219,9 +219,10 @@ pub fn text<'a, 'b>(
         gc.tags.tree.groups.propagate_lang(gc.tags.tree.current(), locale)
     };
     let lang_str = lang.map(Locale::rfc_3066);
-    // bipgen: a right-to-left run's glyphs are drawn in visual order. Its logical
-    // text goes into /ActualText, so screen readers, search and copy get the words
-    // in reading order (ISO 32000-1, 14.8.2.3.3).
+    // bipgen: a right-to-left run's glyphs, and the reordered glyphs of Bengali or
+    // Myanmar clusters, are drawn in visual order. The logical text goes into
+    // /ActualText, so screen readers, search and copy get the words in reading order
+    // (ISO 32000-1, 14.8.2.3.3).
     let actual_text = crate::text::drawn_out_of_order(text).then_some(text.text.as_str());
     let content = ContentTag::Span(
         SpanTag::empty()
