@@ -3,7 +3,7 @@
 //! lie under a country's own translations, which win key by key, and each carries its
 //! review state in its header, so a draft is marked as one wherever it prints.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use crate::i18n::po::{self, PoFile, Review};
 
@@ -41,50 +41,48 @@ impl BuiltIn {
     }
 }
 
-/// Every built-in catalogue, parsed once per process.
-pub fn all() -> &'static [BuiltIn] {
-    static PARSED: LazyLock<Vec<BuiltIn>> = LazyLock::new(|| {
-        FILES
-            .iter()
-            .map(|(language, text)| {
-                // The files are checked by the tests below and in tests/it/translations.rs;
-                // one that does not parse is a bug, and contributes nothing.
-                let file = po::parse(text).unwrap_or_default();
-                let review = file.header.review().unwrap_or(Review {
-                    status: "draft",
-                    reviewer: None,
-                    date: None,
-                });
-                BuiltIn {
-                    language,
-                    file,
-                    review,
-                }
-            })
-            .collect()
-    });
-    &PARSED
+/// The catalogue at `index` of [`FILES`], parsed the first time it is asked for: a build
+/// reads only the catalogues of its own languages.
+fn parsed(index: usize) -> &'static BuiltIn {
+    static PARSED: [OnceLock<BuiltIn>; FILES.len()] = [const { OnceLock::new() }; FILES.len()];
+    PARSED[index].get_or_init(|| {
+        let (language, text) = FILES[index];
+        // The files are checked by the tests below and in tests/it/translations.rs; one
+        // that does not parse is a bug, and contributes nothing.
+        let file = po::parse(text).unwrap_or_default();
+        let review = file.header.review().unwrap_or(Review {
+            status: "draft",
+            reviewer: None,
+            date: None,
+        });
+        BuiltIn {
+            language,
+            file,
+            review,
+        }
+    })
+}
+
+/// Every built-in catalogue.
+pub fn all() -> Vec<&'static BuiltIn> {
+    (0..FILES.len()).map(parsed).collect()
 }
 
 /// The catalogue that serves `tag`: BCP 47 lookup (`pt-MZ` is served by `pt`) on tags in
 /// their canonical form, so that CLDR's aliases meet (`prs` is `fa-AF`, which `fa-AF` and
 /// `prs-AF` are too, while plain `fa` is not Dari).
 pub fn for_tag(tag: &str) -> Option<&'static BuiltIn> {
-    static CANONICAL: LazyLock<Vec<(String, usize)>> = LazyLock::new(|| {
-        all()
+    static CANONICAL: LazyLock<Vec<String>> = LazyLock::new(|| {
+        FILES
             .iter()
-            .enumerate()
-            .map(|(index, catalogue)| (canonical(catalogue.language), index))
+            .map(|(language, _)| canonical(language))
             .collect()
     });
     let wanted = canonical(tag);
     let mut range = wanted.as_str();
     loop {
-        if let Some((_, index)) = CANONICAL
-            .iter()
-            .find(|(t, _)| t.eq_ignore_ascii_case(range))
-        {
-            return all().get(*index);
+        if let Some(index) = CANONICAL.iter().position(|t| t.eq_ignore_ascii_case(range)) {
+            return Some(parsed(index));
         }
         range = range.rsplit_once('-')?.0;
     }

@@ -99,28 +99,22 @@ pub fn for_language(
     tera.register_function("choices_made", move |_: &HashMap<String, Value>| {
         Ok(c.choices())
     });
-    let p = prose.clone();
-    tera.register_filter(
-        "duration",
-        move |value: &Value, _: &HashMap<String, Value>| {
+    // A duration in words ("3 days") and how often ("every 3 days").
+    type InWords = fn(&Prose, crate::config::Duration) -> String;
+    let in_words: [(&str, InWords); 2] = [
+        ("duration", Prose::duration),
+        ("frequency", Prose::frequency),
+    ];
+    for (name, words) in in_words {
+        let p = prose.clone();
+        tera.register_filter(name, move |value: &Value, _: &HashMap<String, Value>| {
             let text = value.as_str().unwrap_or_default();
             let duration: crate::config::Duration = text
                 .parse()
-                .map_err(|e: String| tera::Error::msg(format!("duration: {e}")))?;
-            Ok(Value::String(p.duration(duration)))
-        },
-    );
-    let p = prose.clone();
-    tera.register_filter(
-        "frequency",
-        move |value: &Value, _: &HashMap<String, Value>| {
-            let text = value.as_str().unwrap_or_default();
-            let duration: crate::config::Duration = text
-                .parse()
-                .map_err(|e: String| tera::Error::msg(format!("frequency: {e}")))?;
-            Ok(Value::String(p.frequency(duration)))
-        },
-    );
+                .map_err(|e: String| tera::Error::msg(format!("{name}: {e}")))?;
+            Ok(Value::String(words(&p, duration)))
+        });
+    }
     let p = prose.clone();
     tera.register_filter("date", move |value: &Value, _: &HashMap<String, Value>| {
         let text = value.as_str().unwrap_or_default();
