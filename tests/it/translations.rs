@@ -532,16 +532,11 @@ fn importing_a_reviewed_file_marks_the_language_reviewed() {
     let (dir, config) = minimal_in(&[("uk", "Cyrl", "Українська", "ltr")], Some("bia_short"));
     let po_dir = dir.path().join("po");
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_bipgen"))
+        let bipgen = assert_cmd::Command::cargo_bin("bipgen")
+            .unwrap()
             .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+            .assert();
+        String::from_utf8(bipgen.success().get_output().stdout.clone()).unwrap()
     };
     let config_arg = config.to_str().unwrap();
     run(&[
