@@ -88,15 +88,9 @@ pub fn for_tag(tag: &str) -> Option<&'static BuiltIn> {
     }
 }
 
-/// `tag` with CLDR's aliases applied (`prs` → `fa-AF`, `ara` → `ar`).
+/// `tag` with CLDR's aliases applied (`prs` → `fa-AF`); unchanged when it is no tag.
 fn canonical(tag: &str) -> String {
-    static CANONICALIZER: LazyLock<icu_locale::LocaleCanonicalizer> =
-        LazyLock::new(icu_locale::LocaleCanonicalizer::new_extended);
-    let Ok(mut locale) = tag.parse::<icu_locale_core::Locale>() else {
-        return tag.to_owned();
-    };
-    CANONICALIZER.canonicalize(&mut locale);
-    locale.to_string()
+    super::cldr::canonical(tag).map_or_else(|| tag.to_owned(), |locale| locale.to_string())
 }
 
 #[cfg(test)]
