@@ -133,6 +133,39 @@ pub struct Sop {
     /// What changed in each version, newest first.
     #[serde(default)]
     pub changelog: Vec<ChangelogEntry>,
+    /// Where the service directory is printed: `in_sop` (an annex of the SOP), `by_area`
+    /// (one document per area beside the SOP, which lists them), or `auto`: in the SOP
+    /// up to 500 services, by area beyond.
+    #[serde(default)]
+    pub service_directory: DirectoryPlacement,
+}
+
+/// Where the service directory is printed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectoryPlacement {
+    /// In the SOP up to 500 services, one document per area beyond.
+    #[default]
+    Auto,
+    /// An annex of the SOP, whatever its size.
+    InSop,
+    /// One document per area, beside the SOP.
+    ByArea,
+}
+
+impl DirectoryPlacement {
+    /// The largest directory `auto` keeps in the SOP. Beyond it a printed SOP would run
+    /// to hundreds of pages of directory, and laying it out holds memory in proportion.
+    pub const AUTO_IN_SOP_MAX: usize = 500;
+
+    /// Whether a directory of `services` services goes out as one document per area.
+    pub fn by_area(self, services: usize) -> bool {
+        match self {
+            Self::Auto => services > Self::AUTO_IN_SOP_MAX,
+            Self::InSop => false,
+            Self::ByArea => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -646,7 +679,10 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Kinds of service, in the order a directory lists them: protection first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceType {
     ChildProtection,

@@ -63,6 +63,11 @@ pub const CHAPTERS: &[(&str, &str)] = &[
     ),
 ];
 
+/// One area's service directory, a document of its own beside the SOP when the
+/// directory goes out by area (`[sop] service_directory`); overridable like a chapter.
+pub const DIRECTORY: &str = "sop/directory.md";
+pub const DIRECTORY_TEMPLATE: &str = include_str!("../../sop-templates/directory.md");
+
 /// The chapter that carries the title page content: not numbered.
 pub const FRONT: &str = "front";
 
@@ -76,6 +81,7 @@ pub fn template_name(chapter: &str) -> String {
 pub fn overridable_templates() -> Vec<String> {
     let mut names = vec!["form.typ".to_owned(), "sop/sop.typ".to_owned()];
     names.extend(CHAPTERS.iter().map(|(id, _)| template_name(id)));
+    names.push(DIRECTORY.to_owned());
     names
 }
 

@@ -2,6 +2,7 @@
 //! every renderer reads. Decisions (staffing numbers, translation completeness) are made
 //! here once, so renderers never disagree.
 
+mod directory;
 mod selection;
 mod staffing;
 
@@ -10,6 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use directory::{DirectoryVolume, ServiceGroup};
 pub use selection::{Part, Selection};
 pub use staffing::{AreaNeeds, StaffingNeeds, compute_staffing};
 
@@ -67,6 +69,9 @@ pub struct Pack {
     /// Where laid-out outputs are kept between builds (`--no-cache`: none).
     #[serde(skip)]
     pub cache: Option<std::sync::Arc<crate::typeset::cache::OutputCache>>,
+    /// The service directory's own documents, one per area; none when the SOP prints it.
+    #[serde(skip)]
+    pub directory: Vec<DirectoryVolume>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -221,7 +226,13 @@ pub fn resolve(
         *value = Value::Object(normalised);
     }
     let translations = completeness(&raw, &document);
-    let config: Config = serde_json::from_value(document).map_err(|e| e.to_string())?;
+    let mut config: Config = serde_json::from_value(document).map_err(|e| e.to_string())?;
+    // `auto` is decided here, so that the resolved configuration says where the directory went.
+    config.sop.service_directory = if config.sop.service_directory.by_area(config.services.len()) {
+        crate::config::DirectoryPlacement::ByArea
+    } else {
+        crate::config::DirectoryPlacement::InSop
+    };
     let staffing = compute_staffing(&config);
     for form in &mut forms.forms {
         for text in form_texts_mut(form) {
@@ -236,6 +247,7 @@ pub fn resolve(
     let mut sop_texts = crate::library::prose::Catalogue::from_templates(&templates)?;
     let english = crate::library::prose::Catalogue::built_in("en").unwrap_or_default();
     overlay.apply_to_sop(&mut sop_texts, &english);
+    let directory = directory::volumes(&config);
     Ok(Pack {
         config,
         forms,
@@ -252,6 +264,7 @@ pub fn resolve(
         form_versions: BTreeMap::new(),
         selection: Selection::default(),
         cache: None,
+        directory,
     })
 }
 

@@ -12,6 +12,7 @@ mod check_build;
 mod cli;
 mod codebook;
 mod diff_mutations;
+mod directory;
 mod external_validators;
 mod form_pdfs;
 mod form_versions;

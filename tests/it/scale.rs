@@ -26,14 +26,24 @@ fn build_and_check(services: usize) {
     assert_eq!(checked.warnings().count(), 0, "{:#?}", checked.diagnostics);
 
     // Files: the SOP's four formats, a chart per pathway (12 areas × 30 concerns) and the
-    // two general charts; each form once, and the pack.
+    // two general charts; beyond 500 services, each area's directory in the same four
+    // formats; each form once, and the pack.
+    let by_area = services > 500;
     let forms = chad_forms();
-    let sop_files = summary
-        .files
-        .iter()
-        .filter(|f| f.path.starts_with("sop/en/"))
-        .count();
-    assert_eq!(sop_files, 4 + 360 + 2, "SOP files");
+    let count = |prefix: &str| {
+        summary
+            .files
+            .iter()
+            .filter(|f| f.path.starts_with(prefix))
+            .count()
+    };
+    let volumes = if by_area {
+        4 * operation::AREA_COUNT
+    } else {
+        0
+    };
+    assert_eq!(count("sop/en/directory/"), volumes, "directory files");
+    assert_eq!(count("sop/en/") - volumes, 4 + 360 + 2, "SOP files");
     let form_files = summary
         .files
         .iter()
@@ -41,15 +51,39 @@ fn build_and_check(services: usize) {
         .count();
     assert_eq!(form_files, forms + 1, "printed form files");
 
-    // The directory is in the SOP once: every service's row, and its contact row.
+    // The directory is in the SOP once: every service's row, and its contact row. By
+    // area, a service is in its area's document, or in every area's if it serves them all.
     let markdown = std::fs::read_to_string(out.join("sop/en/sop.md")).unwrap();
-    for i in [0, services / 2, services - 1] {
+    let volume = |area: &str| {
+        std::fs::read_to_string(out.join(format!("sop/en/directory/{area}.md"))).unwrap()
+    };
+    for i in [0, 9, services / 2, services - 1] {
         let email = format!("point{i}@");
+        let in_sop = markdown.matches(&email).count();
+        if !by_area {
+            assert_eq!(
+                in_sop, 1,
+                "service {i}'s email is not in the SOP exactly once"
+            );
+            continue;
+        }
         assert_eq!(
-            markdown.matches(&email).count(),
-            1,
-            "service {i}'s email is not in the directory exactly once"
+            in_sop, 0,
+            "service {i} is in the SOP as well as its area's document"
         );
+        match operation::service_area_id(i) {
+            Some(area) => assert_eq!(volume(area).matches(&email).count(), 1, "service {i}"),
+            None => assert!(
+                summary
+                    .files
+                    .iter()
+                    .filter(|f| f.path.starts_with("sop/en/directory/") && f.path.ends_with(".md"))
+                    .all(|f| std::fs::read_to_string(out.join(&f.path))
+                        .unwrap()
+                        .contains(&email)),
+                "service {i} serves every area but is missing from an area's document"
+            ),
+        }
     }
 
     if !poppler("pdfinfo") {
@@ -62,13 +96,20 @@ fn build_and_check(services: usize) {
         referral, chad_referral,
         "the referral grew with the directory"
     );
-    // The SOP holds the directory: its last service is printed.
+    // The SOP, or by area the service's area document, prints one of the last services
+    // (one that serves a single area).
     let sop = page_texts(&out.join("sop/en/sop.pdf"));
-    let last = format!("point{}@", services - 1);
+    let late = services - 2;
+    let last = format!("point{late}@");
+    let printed = if by_area {
+        let area = operation::service_area_id(late).expect("service serves one area");
+        page_texts(&out.join(format!("sop/en/directory/{area}.pdf")))
+    } else {
+        sop.clone()
+    };
     assert!(
-        sop.iter().any(|page| page.contains(&last)),
-        "the SOP PDF does not print service {}",
-        services - 1
+        printed.iter().any(|page| page.contains(&last)),
+        "the PDF does not print service {late}"
     );
     let chad_sop = page_texts(&chad().join("sop/en/sop.pdf")).len();
     assert!(

@@ -335,6 +335,16 @@ fn service_area(i: usize) -> Option<usize> {
     (i % 10 != 9).then_some(i % AREAS.len())
 }
 
+/// The id of the area service `i` serves, or `None` when it serves every area.
+#[allow(dead_code)] // the benchmarks do not look inside the directory
+pub fn service_area_id(i: usize) -> Option<&'static str> {
+    service_area(i).map(|a| AREAS[a].0)
+}
+
+/// The number of areas of every generated operation.
+#[allow(dead_code)]
+pub const AREA_COUNT: usize = AREAS.len();
+
 fn write_service(text: &mut String, i: usize, area: Option<usize>) {
     let (kind, fr, ar, en) = KINDS[(i / AREAS.len()) % KINDS.len()];
     let (provider, domain) = PROVIDERS[(i * 7 + i / 13) % PROVIDERS.len()];

@@ -256,6 +256,13 @@ pub fn build(
         serde_json::to_value(access_levels(pack, tag)).unwrap_or_default(),
     );
     context.insert("form_access".into(), form_access(pack, tag));
+    // The directory's own documents, when it goes out by area: what the SOP lists of them.
+    let volumes: Vec<Value> = pack
+        .directory
+        .iter()
+        .map(|v| json!({ "area": v.area, "file": v.file, "count": v.count }))
+        .collect();
+    context.insert("directory_volumes".into(), Value::Array(volumes));
     // The case list on phones (`[forms.odk] entities`) is personal data on every device.
     context.insert("case_list".into(), json!(pack.config.forms.odk.entities));
     context.insert(

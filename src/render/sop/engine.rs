@@ -12,7 +12,7 @@ use super::cite::Citer;
 use super::markdown::escape;
 use super::text::{Prose, fill_escaped};
 
-pub use crate::library::sop::{CHAPTERS, FRONT, template_name};
+pub use crate::library::sop::{CHAPTERS, DIRECTORY, FRONT, template_name};
 
 /// Parses the built-in chapters with the country's overrides (by template name)
 /// replacing them. Errors name the template and the line.
@@ -31,9 +31,13 @@ pub fn load(overrides: &std::collections::BTreeMap<String, String>) -> Result<Te
     }
     let templates: Vec<(String, &str)> = CHAPTERS
         .iter()
-        .map(|(id, built_in)| {
-            let name = template_name(id);
-            let text = overrides.get(&name).map_or(*built_in, String::as_str);
+        .map(|(id, built_in)| (template_name(id), *built_in))
+        .chain([(
+            DIRECTORY.to_owned(),
+            crate::library::sop::DIRECTORY_TEMPLATE,
+        )])
+        .map(|(name, built_in)| {
+            let text = overrides.get(&name).map_or(built_in, String::as_str);
             (name, text)
         })
         .collect();
@@ -185,6 +189,19 @@ pub fn for_language(
         let text = value.as_str().unwrap_or_default();
         Ok(Value::String(text.replace(' ', "\u{a0}")))
     });
+    // A lower-case label as a heading: its first letter capitalised, the rest as written
+    // (Tera's `capitalize` would lower-case "UNHCR").
+    tera.register_filter(
+        "upper_first",
+        |value: &Value, _: &HashMap<String, Value>| {
+            let text = value.as_str().unwrap_or_default();
+            let mut chars = text.chars();
+            Ok(Value::String(match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => String::new(),
+            }))
+        },
+    );
     let p = prose.clone();
     let roles = lookups.get("role").cloned().unwrap_or_default();
     tera.register_filter(

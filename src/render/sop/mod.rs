@@ -69,7 +69,9 @@ impl Renderer for Sop {
                     .map(|d| d.outputs(pack))
                     .collect::<Result<_, _>>()?
             };
-            Ok(files.into_iter().flatten().collect::<Vec<Output>>())
+            let mut outputs: Vec<Output> = files.into_iter().flatten().collect();
+            outputs.extend(directory_outputs(pack, &tera, &languages)?);
+            Ok(outputs)
         })
         .map_err(error)?;
         Ok(outputs)
@@ -116,6 +118,11 @@ fn error(message: String) -> RenderError {
 /// The SOP of one language, written as Markdown, with what the other formats need.
 pub struct SopDocument {
     pub language: Language,
+    /// The file name without extension: `sop`, or `directory/<area>` for one area's
+    /// service directory.
+    pub stem: String,
+    /// The document's title, as its metadata and the DOCX carry it.
+    pub title: String,
     pub prose: Arc<Prose>,
     pub markdown: String,
     pub charts: Vec<charts::Chart>,
@@ -161,81 +168,184 @@ pub fn write_markdown(
     tera: &tera::Tera,
     language: &Language,
 ) -> Result<SopDocument, String> {
-    let tag = language.tag.as_str();
-    let missing = missing_sentences(pack, language);
-    if !missing.is_empty() {
-        return Err(format!(
-            "the SOP has {} sentence(s) with no `{tag}` text and no fallback language: {}{}; \
-             translate them in templates/sop/text/{tag}.toml or set `fallback` for `{tag}` in [[languages]]",
-            missing.len(),
-            missing
-                .iter()
-                .take(8)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", "),
-            if missing.len() > 8 { ", …" } else { "" }
-        ));
-    }
-    let prose = Arc::new(prose_for(pack, language));
-    let english = Catalogue::built_in("en").unwrap_or_default();
-    let fallback_used = !prose.from_fallback(&english).is_empty()
-        || pack.translations.get(tag).is_some_and(|c| c.fallback > 0);
-    let context_value = context::build(pack, language, &prose, fallback_used);
-    let context = tera::Context::from_value(context_value.clone())
-        .map_err(|e| format!("SOP context: {e}"))?;
-    let unknown: engine::Unknown = Arc::new(Mutex::new(BTreeSet::new()));
-    let country_sources = pack
-        .config
-        .sources
-        .iter()
-        .filter_map(|(id, text)| Some((id.to_string(), pack.text(text, tag)?.text.to_owned())))
-        .collect();
-    let citer = Arc::new(cite::Citer::new(
-        prose.clone(),
-        country_sources,
-        &pack.defaulted,
-    ));
-    let tera = engine::for_language(
-        tera,
-        prose.clone(),
-        Arc::new(context_value),
-        unknown.clone(),
-        citer.clone(),
-    );
-    let mut markdown = String::new();
-    let mut number = 0;
-    let mut order = 0;
-    for (chapter, _) in CHAPTERS {
-        let text = engine::render_chapter(&tera, chapter, &context)?;
-        if text.trim().is_empty() {
-            continue;
+    Writer::new(pack, tera, language)?.sop()
+}
+
+/// One language's template engine and context, shared by the SOP and the directory's
+/// own documents so that the configuration is localised once.
+struct Writer<'p> {
+    pack: &'p Pack,
+    language: &'p Language,
+    prose: Arc<Prose>,
+    tera: tera::Tera,
+    context: tera::Context,
+    unknown: engine::Unknown,
+    citer: Arc<cite::Citer>,
+}
+
+impl<'p> Writer<'p> {
+    fn new(pack: &'p Pack, tera: &tera::Tera, language: &'p Language) -> Result<Self, String> {
+        let tag = language.tag.as_str();
+        let missing = missing_sentences(pack, language);
+        if !missing.is_empty() {
+            return Err(format!(
+                "the SOP has {} sentence(s) with no `{tag}` text and no fallback language: {}{}; \
+                 translate them in templates/sop/text/{tag}.toml or set `fallback` for `{tag}` in [[languages]]",
+                missing.len(),
+                missing
+                    .iter()
+                    .take(8)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if missing.len() > 8 { ", …" } else { "" }
+            ));
         }
-        let text = if *chapter == engine::FRONT {
-            text
-        } else {
-            number += 1;
-            markdown::number_headings(&text, number, &|n| language.digits.localise(n))
-        };
-        let text = citer.resolve(&text, &mut order);
-        markdown.push_str(&text);
-        markdown.push_str("\n\n");
+        let prose = Arc::new(prose_for(pack, language));
+        let english = Catalogue::built_in("en").unwrap_or_default();
+        let fallback_used = !prose.from_fallback(&english).is_empty()
+            || pack.translations.get(tag).is_some_and(|c| c.fallback > 0);
+        let context_value = context::build(pack, language, &prose, fallback_used);
+        let context = tera::Context::from_value(context_value.clone())
+            .map_err(|e| format!("SOP context: {e}"))?;
+        let unknown: engine::Unknown = Arc::new(Mutex::new(BTreeSet::new()));
+        let country_sources = pack
+            .config
+            .sources
+            .iter()
+            .filter_map(|(id, text)| Some((id.to_string(), pack.text(text, tag)?.text.to_owned())))
+            .collect();
+        let citer = Arc::new(cite::Citer::new(
+            prose.clone(),
+            country_sources,
+            &pack.defaulted,
+        ));
+        let tera = engine::for_language(
+            tera,
+            prose.clone(),
+            Arc::new(context_value),
+            unknown.clone(),
+            citer.clone(),
+        );
+        Ok(Self {
+            pack,
+            language,
+            prose,
+            tera,
+            context,
+            unknown,
+            citer,
+        })
     }
-    let unknown = unknown.lock().map(|u| u.clone()).unwrap_or_default();
-    if !unknown.is_empty() {
-        return Err(format!(
+
+    /// The SOP: every chapter, numbered, with its flowcharts.
+    fn sop(&self) -> Result<SopDocument, String> {
+        let language = self.language;
+        let mut markdown = String::new();
+        let mut number = 0;
+        let mut order = 0;
+        for (chapter, _) in CHAPTERS {
+            let text = engine::render_chapter(&self.tera, chapter, &self.context)?;
+            if text.trim().is_empty() {
+                continue;
+            }
+            let text = if *chapter == engine::FRONT {
+                text
+            } else {
+                number += 1;
+                markdown::number_headings(&text, number, &|n| language.digits.localise(n))
+            };
+            let text = self.citer.resolve(&text, &mut order);
+            markdown.push_str(&text);
+            markdown.push_str("\n\n");
+        }
+        self.no_unknown_keys()?;
+        let charts = charts::build(self.pack, language, &self.prose)?;
+        let markdown =
+            charts::with_steps_in_words(&markdown::tidy(&markdown), &charts, &self.prose);
+        let title = self
+            .pack
+            .text(&self.pack.config.sop.title, language.tag.as_str())
+            .map(|s| s.text.to_owned())
+            .unwrap_or_default();
+        Ok(self.document(SOP_STEM.to_owned(), title, markdown, charts))
+    }
+
+    /// One area's service directory, as a document of its own.
+    fn volume(&self, volume: &crate::pack::DirectoryVolume) -> Result<SopDocument, String> {
+        let tag = self.language.tag.as_str();
+        let area = match &volume.area {
+            Some(id) => self
+                .pack
+                .config
+                .areas
+                .iter()
+                .find(|a| &a.id == id)
+                .and_then(|a| self.pack.text(&a.name, tag))
+                .map(|s| s.text.to_owned())
+                .unwrap_or_default(),
+            None => self.prose.get("referral.all_areas"),
+        };
+        let title = self.prose.get("directory.title").replace("{area}", &area);
+        let mut context = self.context.clone();
+        context.insert("volume", volume);
+        let text = self
+            .tera
+            .render(engine::DIRECTORY, &context)
+            .map_err(|e| engine::describe_error(&e))?;
+        self.no_unknown_keys()?;
+        // Sentences marked with their source (the directory's upkeep) carry the mark here too.
+        let markdown = markdown::tidy(&self.citer.resolve(&text, &mut 0));
+        Ok(self.document(volume.file.clone(), title, markdown, Vec::new()))
+    }
+
+    fn no_unknown_keys(&self) -> Result<(), String> {
+        let unknown = self.unknown.lock().map(|u| u.clone()).unwrap_or_default();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
             "SOP templates use sentence keys no catalogue has: {}",
             unknown.into_iter().collect::<Vec<_>>().join(", ")
-        ));
+        ))
     }
-    let charts = charts::build(pack, language, &prose)?;
-    let markdown = charts::with_steps_in_words(&markdown::tidy(&markdown), &charts, &prose);
-    Ok(SopDocument {
-        language: language.clone(),
-        prose,
-        markdown,
-        charts,
-    })
+
+    fn document(
+        &self,
+        stem: String,
+        title: String,
+        markdown: String,
+        charts: Vec<charts::Chart>,
+    ) -> SopDocument {
+        SopDocument {
+            language: self.language.clone(),
+            stem,
+            title,
+            prose: self.prose.clone(),
+            markdown,
+            charts,
+        }
+    }
+}
+
+/// The file name of the SOP itself, without extension.
+const SOP_STEM: &str = "sop";
+
+/// Every language's directory documents, one language and one area at a time: each is
+/// laid out, written and dropped before the next, so memory stays that of one area.
+fn directory_outputs(
+    pack: &Pack,
+    tera: &tera::Tera,
+    languages: &[&Language],
+) -> Result<Vec<Output>, String> {
+    let mut outputs = Vec::new();
+    for language in languages {
+        let writer = Writer::new(pack, tera, language)?;
+        for volume in &pack.directory {
+            outputs.extend(writer.volume(volume)?.outputs(pack)?);
+        }
+    }
+    Ok(outputs)
 }
 
 impl SopDocument {
@@ -268,8 +378,8 @@ impl SopDocument {
             || self.docx(pack, &events),
         );
         let mut outputs = self.text_outputs(pack, &events);
-        outputs.insert(2, self.file("sop.pdf", pdf?));
-        outputs.insert(3, self.file("sop.docx", docx?));
+        outputs.insert(2, self.file(&format!("{}.pdf", self.stem), pdf?));
+        outputs.insert(3, self.file(&format!("{}.docx", self.stem), docx?));
         Ok(outputs)
     }
 
@@ -284,10 +394,10 @@ impl SopDocument {
         let mut outputs = vec![
             // Configuration texts isolated; passages in another language as `<bdi>` elements.
             self.file(
-                "sop.md",
+                &format!("{}.md", self.stem),
                 passages::for_markdown_file(&self.markdown).into_bytes(),
             ),
-            self.file("sop.html", html.into_bytes()),
+            self.file(&format!("{}.html", self.stem), html.into_bytes()),
         ];
         for chart in &self.charts {
             outputs.push(self.file(&chart.url, chart.svg.clone().into_bytes()));
@@ -308,10 +418,7 @@ impl SopDocument {
     /// The DOCX, with the charts as PNG images.
     fn docx(&self, pack: &Pack, events: &[pulldown_cmark::Event<'_>]) -> Result<Vec<u8>, String> {
         let tag = self.tag();
-        let title = pack
-            .text(&pack.config.sop.title, tag)
-            .map(|s| s.text)
-            .unwrap_or_default();
+        let title = self.title.as_str();
         let header = self.header(pack);
         let font = crate::typeset::fonts_for_script(self.language.script.as_str())
             .and_then(|f| f.first().copied())

@@ -35,7 +35,7 @@ pub fn render(
         .map(<[&str]>::to_vec)
         .unwrap_or_else(|| vec!["Noto Sans"]);
     let meta = json!({
-        "title": pack.text(&sop.title, tag).map(|s| s.text).unwrap_or_default(),
+        "title": document.title,
         "header": document.header(pack),
         "page": page,
         "contents": prose.get("document.contents"),
@@ -43,6 +43,7 @@ pub fn render(
         "dir": if document.rtl() { "rtl" } else { "ltr" },
         "fonts": fonts,
         "draft": sop.status == Status::Draft,
+        "chapter_pages": document.stem == super::SOP_STEM,
         "draft_mark": prose.get("document.draft_mark"),
         "paper": match pack.config.forms.paper { Paper::A4 => "a4", Paper::Letter => "us-letter" },
         // Page numbers in the language's digits, in the footer and the contents.
@@ -76,7 +77,11 @@ pub fn render(
         main: MAIN.to_owned(),
         files,
         date: sop.effective_date,
-        ident: format!("bipgen/{}/sop/{tag}", sop.country),
+        // The SOP keeps the identifier it always had; each directory document has its own.
+        ident: match document.stem.as_str() {
+            super::SOP_STEM => format!("bipgen/{}/sop/{tag}", sop.country),
+            stem => format!("bipgen/{}/sop/{tag}/{stem}", sop.country),
+        },
         name: "main.typ".into(),
     };
     let made = cached(
