@@ -40,6 +40,14 @@ pub fn volumes(config: &Config) -> Vec<DirectoryVolume> {
         .collect()
 }
 
+/// The first area's volume whatever the placement: what `check` renders to try a
+/// country's own directory template.
+pub fn first_volume(config: &Config) -> DirectoryVolume {
+    let area = config.areas.first().map(|a| &a.id);
+    let file = format!("directory/{}", area.map_or("all", Id::as_str));
+    volume(config, area, file)
+}
+
 fn volume(config: &Config, area: Option<&Id>, file: String) -> DirectoryVolume {
     let serves = |areas: &[Id]| areas.is_empty() || area.is_none_or(|a| areas.contains(a));
     let mut groups: Vec<ServiceGroup> = Vec::new();

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-pub use directory::{DirectoryVolume, ServiceGroup};
+pub use directory::{DirectoryVolume, ServiceGroup, first_volume};
 pub use selection::{Part, Selection};
 pub use staffing::{AreaNeeds, StaffingNeeds, compute_staffing};
 

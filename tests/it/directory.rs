@@ -97,3 +97,26 @@ fn each_area_gets_the_services_that_serve_it_and_the_sop_lists_the_documents() {
         area.id
     );
 }
+
+#[test]
+fn check_tries_a_countrys_own_directory_template_even_while_the_sop_prints_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = operation::copy_chad(&dir.path().join("chad")).unwrap();
+    let templates = config.parent().unwrap().join("templates/sop");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("directory.md"),
+        "# {{ t(k=\"directory.title\", area=\"x\") }}\n\n{{ volume.no_such_field.name }}\n",
+    )
+    .unwrap();
+    // As `bipgen check` does: the configuration, then the country's own templates.
+    let mut checked = bipgen::check(&config);
+    bipgen::trial::check_templates(&mut checked, &config);
+    let error = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "template-error")
+        .unwrap_or_else(|| panic!("no template-error: {:#?}", checked.diagnostics));
+    let shown = format!("{error:?}");
+    assert!(shown.contains("directory.md"), "{shown}");
+}

@@ -100,7 +100,12 @@ pub fn for_language(
 /// Typst error) is found here, by `check`, rather than by `build`.
 pub fn try_language(pack: &Pack, language: &Language, laid_out: bool) -> Result<(), String> {
     let tera = engine::load(&pack.templates)?;
-    let document = write_markdown(pack, &tera, language)?;
+    let writer = Writer::new(pack, &tera, language)?;
+    let document = writer.sop()?;
+    // The directory's template too, with one area, even while the SOP prints the directory.
+    if pack.templates.contains_key(engine::DIRECTORY) {
+        writer.volume(&crate::pack::first_volume(&pack.config))?;
+    }
     if laid_out {
         let events = markdown::parse(&document.markdown);
         crate::typeset::in_pool(|| pdf::render(&document, pack, &events))?;
