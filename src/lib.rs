@@ -414,13 +414,49 @@ pub fn write_outputs(
     out_dir: &Path,
     options: WriteOptions,
 ) -> Result<Vec<ManifestFile>, WriteError> {
-    let config_dir = config_path.parent().unwrap_or(Path::new(""));
     let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
-    let record_bytes = render::form_versions::to_bytes(&prepared.next_record);
-    let manifest =
-        manifest::manifest_bytes(&prepared.pack, &files, checked, config_dir, &record_bytes);
+    let manifest = manifest_of(checked, prepared, config_path, &files);
     output::write_atomically(out_dir, outputs, &manifest, options)?;
     Ok(files)
+}
+
+fn manifest_of(
+    checked: &Checked,
+    prepared: &Prepared,
+    config_path: &Path,
+    files: &[ManifestFile],
+) -> Vec<u8> {
+    let config_dir = config_path.parent().unwrap_or(Path::new(""));
+    let record_bytes = render::form_versions::to_bytes(&prepared.next_record);
+    manifest::manifest_bytes(&prepared.pack, files, checked, config_dir, &record_bytes)
+}
+
+/// Renders every selected output into `staging` as it is made: a build holds one
+/// document at a time, not the whole output folder.
+fn render_into(
+    pack: &pack::Pack,
+    progress: &dyn Fn(&str),
+    staging: &mut output::Staging,
+) -> Result<(), BuildError> {
+    let selected = render::renderers()
+        .into_iter()
+        .filter(|r| pack.selection.includes(r.part()));
+    for renderer in selected {
+        progress(renderer.name());
+        // A failed write stops the renderer; it is reported as itself, not as rendering.
+        let mut failed_write: Option<WriteError> = None;
+        let rendered = renderer.render_each(pack, &mut |output| {
+            staging.add(&output).map_err(|e| {
+                let message = e.to_string();
+                failed_write = Some(e);
+                message
+            })
+        });
+        if let Err(e) = rendered {
+            return Err(failed_write.map_or(BuildError::Render(e), BuildError::Write));
+        }
+    }
+    Ok(())
 }
 
 /// Checks, resolves, renders and writes. `progress` is told each stage as it starts.
@@ -449,16 +485,11 @@ pub fn build(
     progress("resolving");
     let result = prepare(&checked, config_path, &options.selection).and_then(|mut prepared| {
         prepared.pack.cache = options.cache.clone();
-        let outputs = render_outputs(&prepared.pack, progress)?;
+        let mut staging = output::Staging::open(&out_dir, options.write)?;
+        render_into(&prepared.pack, progress, &mut staging)?;
         progress("writing");
-        let files = write_outputs(
-            &checked,
-            &prepared,
-            config_path,
-            &outputs,
-            &out_dir,
-            options.write,
-        )?;
+        let files = staging.files();
+        staging.commit(&manifest_of(&checked, &prepared, config_path, &files))?;
         // Recorded once the forms are written, and only when something changed.
         if prepared.next_record != prepared.record {
             let config_dir = config_path.parent().unwrap_or(Path::new(""));

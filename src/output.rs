@@ -147,64 +147,112 @@ pub fn write_atomically(
     for output in outputs {
         check_relative(&output.path)?;
     }
-    let exists = match fs::metadata(out_dir) {
-        Ok(m) if m.is_dir() => true,
-        Ok(_) => return Err(WriteError::NotADirectory(out_dir.to_path_buf())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-        Err(e) => return Err(io_at(out_dir)(e)),
-    };
-    if exists && !options.force && !is_ours_or_empty(out_dir)? {
-        return Err(WriteError::NotOurs(out_dir.to_path_buf()));
+    let mut staging = Staging::open(out_dir, options)?;
+    for output in outputs {
+        staging.add(output)?;
+    }
+    staging.commit(manifest)
+}
+
+/// An output folder being written: each output goes to a hidden folder beside `out_dir`
+/// as soon as it is made, so a build holds no more than the document at hand; the folder
+/// replaces `out_dir` only on [`Staging::commit`]. Dropped uncommitted, it is removed and
+/// `out_dir` keeps what it held.
+pub struct Staging {
+    out_dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+    exists: bool,
+    dir: tempfile::TempDir,
+    options: WriteOptions,
+    files: Vec<ManifestFile>,
+}
+
+impl Staging {
+    /// Refuses a folder bipgen did not make (unless `force`) before any work is done.
+    pub fn open(out_dir: &Path, options: WriteOptions) -> Result<Self, WriteError> {
+        let exists = match fs::metadata(out_dir) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) => return Err(WriteError::NotADirectory(out_dir.to_path_buf())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(io_at(out_dir)(e)),
+        };
+        if exists && !options.force && !is_ours_or_empty(out_dir)? {
+            return Err(WriteError::NotOurs(out_dir.to_path_buf()));
+        }
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".into());
+        remove_leftovers(&parent, &name);
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}{TMP_MARK}{}-", std::process::id()))
+            .tempdir_in(&parent)
+            .map_err(io_at(&parent))?;
+        Ok(Self {
+            out_dir: out_dir.to_path_buf(),
+            parent,
+            name,
+            exists,
+            dir,
+            options,
+            files: Vec::new(),
+        })
     }
 
-    let parent = match out_dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    remove_leftovers(&parent, &name);
-
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}{TMP_MARK}"))
-        .tempdir_in(&parent)
-        .map_err(io_at(&parent))?;
-    for (count, output) in outputs.iter().enumerate() {
-        if options.fail_after == Some(count) {
-            return Err(WriteError::Injected(count));
+    /// Writes one output into the staging folder and keeps only its manifest entry.
+    pub fn add(&mut self, output: &Output) -> Result<(), WriteError> {
+        check_relative(&output.path)?;
+        if self.options.fail_after == Some(self.files.len()) {
+            return Err(WriteError::Injected(self.files.len()));
         }
-        let path = staging.path().join(&output.path);
+        let path = self.dir.path().join(&output.path);
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(io_at(dir))?;
         }
         fs::write(&path, &output.bytes).map_err(io_at(&path))?;
+        self.files.push(manifest_entry(output));
+        Ok(())
     }
-    let manifest_path = staging.path().join(MANIFEST);
-    fs::write(&manifest_path, manifest).map_err(io_at(&manifest_path))?;
 
-    let staged = staging.keep();
-    if exists {
-        let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
-        let _ = fs::remove_dir_all(&old);
-        if let Err(e) = fs::rename(out_dir, &old) {
-            let _ = fs::remove_dir_all(&staged);
-            return Err(io_at(out_dir)(e));
-        }
-        if let Err(e) = fs::rename(&staged, out_dir) {
-            // Put the previous output back before reporting.
-            let _ = fs::rename(&old, out_dir);
-            let _ = fs::remove_dir_all(&staged);
-            return Err(io_at(out_dir)(e));
-        }
-        let _ = fs::remove_dir_all(&old);
-    } else if let Err(e) = fs::rename(&staged, out_dir) {
-        let _ = fs::remove_dir_all(&staged);
-        return Err(io_at(out_dir)(e));
+    /// The entries of the outputs written so far, in path order.
+    pub fn files(&self) -> Vec<ManifestFile> {
+        let mut files = self.files.clone();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
     }
-    Ok(())
+
+    /// Writes the manifest and puts the staged folder in the place of `out_dir`.
+    pub fn commit(self, manifest: &[u8]) -> Result<(), WriteError> {
+        let manifest_path = self.dir.path().join(MANIFEST);
+        fs::write(&manifest_path, manifest).map_err(io_at(&manifest_path))?;
+        let (out_dir, parent, name) = (self.out_dir, self.parent, self.name);
+        let staged = self.dir.keep();
+        if self.exists {
+            let old = parent.join(format!(".{name}{OLD_MARK}{}", std::process::id()));
+            let _ = fs::remove_dir_all(&old);
+            if let Err(e) = fs::rename(&out_dir, &old) {
+                let _ = fs::remove_dir_all(&staged);
+                return Err(io_at(&out_dir)(e));
+            }
+            if let Err(e) = fs::rename(&staged, &out_dir) {
+                // Put the previous output back before reporting.
+                let _ = fs::rename(&old, &out_dir);
+                let _ = fs::remove_dir_all(&staged);
+                return Err(io_at(&out_dir)(e));
+            }
+            let _ = fs::remove_dir_all(&old);
+        } else if let Err(e) = fs::rename(&staged, &out_dir) {
+            let _ = fs::remove_dir_all(&staged);
+            return Err(io_at(&out_dir)(e));
+        }
+        Ok(())
+    }
 }
 
 fn check_relative(path: &str) -> Result<(), WriteError> {
@@ -238,9 +286,30 @@ fn remove_leftovers(parent: &Path, name: &str) {
     let prefixes = [format!(".{name}{TMP_MARK}"), format!(".{name}{OLD_MARK}")];
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+        let Some(rest) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
+        // A build still running stages its outputs there for as long as it renders.
+        if !running(rest) {
             let _ = fs::remove_dir_all(entry.path());
         }
+    }
+}
+
+/// Whether the process whose id starts `rest` (`<pid>-…` or `<pid>`) is still running.
+fn running(rest: &str) -> bool {
+    let pid = rest.split('-').next().and_then(|p| p.parse::<i32>().ok());
+    match pid {
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        #[cfg(unix)]
+        Some(pid) if pid > 0 => unsafe {
+            libc::kill(pid, 0) == 0
+                || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+        },
+        _ => false,
     }
 }
 
@@ -292,6 +361,27 @@ mod tests {
         assert_eq!(names, vec![std::ffi::OsString::from("out")]);
         write_atomically(&out, &outputs, MANIFEST_BYTES, WriteOptions::default()).unwrap();
         assert_eq!(fs::read_to_string(out.join("b/two.txt")).unwrap(), "new");
+    }
+
+    #[test]
+    fn leftovers_of_ended_builds_go_and_a_running_builds_staging_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        // A build that ended without cleaning up (no such process), an older leftover
+        // without a process id, and a build still running: this one.
+        let ended = dir.path().join(format!(".out{TMP_MARK}{}-abc", i32::MAX));
+        let unnamed = dir.path().join(format!(".out{TMP_MARK}xyz"));
+        let running = dir
+            .path()
+            .join(format!(".out{TMP_MARK}{}-def", std::process::id()));
+        for folder in [&ended, &unnamed, &running] {
+            fs::create_dir_all(folder.join("sop")).unwrap();
+        }
+        let staging = Staging::open(&out, WriteOptions::default()).unwrap();
+        assert!(!ended.exists() && !unnamed.exists());
+        assert!(running.join("sop").is_dir());
+        staging.commit(MANIFEST_BYTES).unwrap();
+        assert!(out.join(MANIFEST).is_file());
     }
 
     #[test]

@@ -68,7 +68,24 @@ pub trait Renderer: Sync {
     /// The part of a build (`--only`) this renderer writes.
     fn part(&self) -> Part;
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError>;
+
+    /// The outputs handed to `emit` as they are made, so that a caller writing them out
+    /// need not hold them all; `emit`'s error stops the rendering. By default, `render`'s
+    /// outputs one by one; a renderer of many large documents makes and hands over one
+    /// at a time.
+    fn render_each(&self, pack: &Pack, emit: &mut Emit<'_>) -> Result<(), RenderError> {
+        for output in self.render(pack)? {
+            emit(output).map_err(|message| RenderError {
+                renderer: self.name(),
+                message,
+            })?;
+        }
+        Ok(())
+    }
 }
+
+/// Where a renderer hands each output it makes.
+pub type Emit<'a> = dyn FnMut(Output) -> Result<(), String> + 'a;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{renderer}: {message}")]

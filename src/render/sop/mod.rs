@@ -43,38 +43,58 @@ impl Renderer for Sop {
     }
 
     fn render(&self, pack: &Pack) -> Result<Vec<Output>, RenderError> {
+        let mut outputs = Vec::new();
+        self.render_each(pack, &mut |output| {
+            outputs.push(output);
+            Ok(())
+        })?;
+        Ok(outputs)
+    }
+
+    fn render_each(&self, pack: &Pack, emit: &mut super::Emit<'_>) -> Result<(), RenderError> {
+        use rayon::prelude::*;
         let tera = engine::load(&pack.templates).map_err(error)?;
         let languages: Vec<&Language> = pack.printed_languages().map(|(_, l)| l).collect();
-        let outputs = crate::typeset::in_pool(|| {
-            use rayon::prelude::*;
-            let documents = languages
+        let mut hand_over = |outputs: Vec<Output>| outputs.into_iter().try_for_each(&mut *emit);
+        let documents = crate::typeset::in_pool(|| {
+            languages
                 .par_iter()
                 .map(|language| write_markdown(pack, &tera, language))
-                .collect::<Result<Vec<SopDocument>, String>>()?;
-            // Each language's formats already share the cores (`SopDocument::outputs`).
-            // Languages also run side by side, unless their PDF layouts would be large:
-            // Typst holds memory in proportion to the document (roughly 1 MB per KiB of
-            // Markdown), and a big service directory is better laid out one at a time.
-            let small = documents
-                .iter()
-                .all(|d| d.markdown.len() <= SIDE_BY_SIDE_MARKDOWN);
-            let files: Vec<Vec<Output>> = if small {
+                .collect::<Result<Vec<SopDocument>, String>>()
+        })
+        .map_err(error)?;
+        // Each language's formats already share the cores (`SopDocument::outputs`).
+        // Languages also run side by side, unless their PDF layouts would be large:
+        // Typst holds memory in proportion to the document (roughly 1 MB per KiB of
+        // Markdown), and a big SOP is better laid out, handed over and dropped in turn.
+        let small = documents
+            .iter()
+            .all(|d| d.markdown.len() <= SIDE_BY_SIDE_MARKDOWN);
+        if small {
+            let files: Vec<Vec<Output>> = crate::typeset::in_pool(|| {
                 documents
                     .par_iter()
                     .map(|d| d.outputs(pack))
-                    .collect::<Result<_, _>>()?
-            } else {
-                documents
-                    .iter()
-                    .map(|d| d.outputs(pack))
-                    .collect::<Result<_, _>>()?
-            };
-            let mut outputs: Vec<Output> = files.into_iter().flatten().collect();
-            outputs.extend(directory_outputs(pack, &tera, &languages)?);
-            Ok(outputs)
-        })
-        .map_err(error)?;
-        Ok(outputs)
+                    .collect::<Result<_, _>>()
+            })
+            .map_err(error)?;
+            hand_over(files.into_iter().flatten().collect()).map_err(error)?;
+        } else {
+            for document in &documents {
+                let outputs = crate::typeset::in_pool(|| document.outputs(pack)).map_err(error)?;
+                hand_over(outputs).map_err(error)?;
+            }
+        }
+        // The directory's documents, one language and one area at a time, likewise.
+        for language in &languages {
+            let writer = Writer::new(pack, &tera, language).map_err(error)?;
+            for volume in &pack.directory {
+                let outputs = crate::typeset::in_pool(|| writer.volume(volume)?.outputs(pack))
+                    .map_err(error)?;
+                hand_over(outputs).map_err(error)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -335,23 +355,6 @@ impl<'p> Writer<'p> {
 
 /// The file name of the SOP itself, without extension.
 const SOP_STEM: &str = "sop";
-
-/// Every language's directory documents, one language and one area at a time: each is
-/// laid out, written and dropped before the next, so memory stays that of one area.
-fn directory_outputs(
-    pack: &Pack,
-    tera: &tera::Tera,
-    languages: &[&Language],
-) -> Result<Vec<Output>, String> {
-    let mut outputs = Vec::new();
-    for language in languages {
-        let writer = Writer::new(pack, tera, language)?;
-        for volume in &pack.directory {
-            outputs.extend(writer.volume(volume)?.outputs(pack)?);
-        }
-    }
-    Ok(outputs)
-}
 
 impl SopDocument {
     fn tag(&self) -> &str {
