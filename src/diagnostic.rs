@@ -2,6 +2,7 @@
 //! it concerns, rendered for people (source line and caret) or machines (JSON).
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
@@ -76,13 +77,20 @@ impl Diagnostic {
 /// The source files diagnostics point into, named as the user wrote them.
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
-    files: Vec<(String, String)>,
+    /// Texts are shared: the source map reads them again to find a location, and the
+    /// sources are cloned with every check's result.
+    files: Vec<(String, Arc<str>)>,
 }
 
 impl Sources {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.push((name.into(), text.into()));
+        self.files.push((name.into(), Arc::from(text.into())));
         self.files.len() - 1
+    }
+
+    /// The text of `id`, shared rather than copied.
+    pub fn shared_text(&self, id: FileId) -> Arc<str> {
+        Arc::clone(&self.files[id].1)
     }
 
     pub fn name(&self, id: FileId) -> &str {
@@ -97,7 +105,7 @@ impl Sources {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, (n, t))| (i, n.as_str(), t.as_str()))
+            .map(|(i, (n, t))| (i, n.as_str(), &**t))
     }
 
     /// 1-based line and column (in characters) of a byte offset.

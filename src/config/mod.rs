@@ -6,6 +6,7 @@ pub mod form_versions;
 pub mod model;
 pub mod schema;
 pub mod source;
+mod source_map;
 pub mod texts;
 
 pub use crate::model::primitives;

@@ -1,96 +1,24 @@
 //! Reading the configuration files: from bytes on disk to one JSON document plus a map
-//! from every JSON pointer back to the file and span it came from.
+//! from JSON pointers back to the file and span they came from.
 //!
 //! TOML is turned into JSON (dates become `YYYY-MM-DD` strings) so that the JSON Schema
 //! layer and serde see the same document, and so that any finding, from either layer,
 //! can be traced back to a line and column.
 
-use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use toml_edit::{Item, Table};
+use toml_edit::{InlineTable, Item, Table};
 
+pub use super::source_map::SourceMap;
+use super::source_map::{Mount, Tree};
 use crate::diagnostic::{Diagnostic, FileId, Location, Sources};
 
 /// Largest configuration file read. Country configurations are a few hundred KiB at most;
 /// anything larger is almost certainly the wrong file.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// Where a JSON value came from: the file, the span of its key and of its value.
-#[derive(Debug, Clone)]
-struct Origin {
-    file: FileId,
-    key: Option<Range<usize>>,
-    value: Option<Range<usize>>,
-}
-
-/// Maps JSON pointers (`/organisations/2/id`) to their place in the source files.
-#[derive(Debug, Default, Clone)]
-pub struct SourceMap {
-    origins: HashMap<String, Origin>,
-    root_file: FileId,
-}
-
-impl SourceMap {
-    /// The value at `pointer`, or failing that the nearest enclosing value that has a span.
-    pub fn value(&self, pointer: &str) -> Option<Location> {
-        self.find(pointer, |o| o.value.clone().or_else(|| o.key.clone()))
-    }
-
-    /// The key of the entry at `pointer` (for unknown or misspelt keys).
-    pub fn key(&self, pointer: &str) -> Option<Location> {
-        self.find(pointer, |o| o.key.clone().or_else(|| o.value.clone()))
-    }
-
-    /// Takes over the origins under `prefix` from `other`, as coming from `file`.
-    pub fn adopt(&mut self, other: &SourceMap, prefix: &str, file: FileId) {
-        for (pointer, origin) in &other.origins {
-            let under = pointer == prefix
-                || pointer
-                    .strip_prefix(prefix)
-                    .is_some_and(|rest| rest.starts_with('/'));
-            if under {
-                self.origins.insert(
-                    pointer.clone(),
-                    Origin {
-                        file,
-                        ..origin.clone()
-                    },
-                );
-            }
-        }
-    }
-
-    fn find(
-        &self,
-        pointer: &str,
-        pick: impl Fn(&Origin) -> Option<Range<usize>>,
-    ) -> Option<Location> {
-        let mut current = pointer;
-        loop {
-            if let Some(origin) = self.origins.get(current)
-                && let Some(span) = pick(origin)
-            {
-                return Some(Location {
-                    file: origin.file,
-                    span,
-                });
-            }
-            match current.rfind('/') {
-                Some(i) => current = &current[..i],
-                None => {
-                    return Some(Location {
-                        file: self.root_file,
-                        span: 0..0,
-                    });
-                }
-            }
-        }
-    }
-}
 
 /// The configuration as read: its sources, the merged JSON document and its source map.
 #[derive(Debug, Clone)]
@@ -159,23 +87,13 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         });
     };
 
-    let mut map = SourceMap {
-        origins: HashMap::new(),
+    let mut map = SourceMap::new(root_file);
+    map.push(
         root_file,
-    };
-    let mut document = Map::new();
-    let mut converter = Converter {
-        file: root_file,
-        map: &mut map,
-        diagnostics: &mut diagnostics,
-    };
-    for (key, item) in table.iter() {
-        let pointer = format!("/{}", escape(key));
-        let key_span = table.key(key).and_then(|k| k.span());
-        if let Some(value) = converter.item(item, &pointer, key_span) {
-            document.insert(key.to_owned(), value);
-        }
-    }
+        Tree::new(sources.shared_text(root_file)),
+        Mount::Root,
+    );
+    let mut document = Converter::new(&map, &mut diagnostics).root(&table);
 
     for (index, include) in include_list(&table) {
         let pointer = format!("/include/{index}");
@@ -214,11 +132,12 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         let Some(included_table) = parse_toml(&sources, file, &mut diagnostics) else {
             continue;
         };
+        let tree = Tree::new(sources.shared_text(file));
         merge_included(
             &mut document,
             &mut map,
             &mut diagnostics,
-            file,
+            (file, &tree),
             &included_table,
         );
     }
@@ -256,22 +175,11 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
 pub fn parse_builtin(text: &str) -> Result<(Value, SourceMap), String> {
     let table = toml_edit::Document::parse(text.to_owned())
         .map_err(|e| e.to_string())?
-        .as_table()
-        .clone();
+        .into_table();
     let mut map = SourceMap::default();
+    map.push(0, Tree::new(Arc::from(text)), Mount::Root);
     let mut diagnostics = Vec::new();
-    let mut converter = Converter {
-        file: 0,
-        map: &mut map,
-        diagnostics: &mut diagnostics,
-    };
-    let mut document = Map::new();
-    for (key, item) in table.iter() {
-        let pointer = format!("/{}", escape(key));
-        if let Some(value) = converter.item(item, &pointer, table.key(key).and_then(|k| k.span())) {
-            document.insert(key.to_owned(), value);
-        }
-    }
+    let document = Converter::new(&map, &mut diagnostics).root(&table);
     match diagnostics.first() {
         Some(d) => Err(d.message.clone()),
         None => Ok((Value::Object(document), map)),
@@ -364,7 +272,7 @@ fn read_text(path: &Path, name: &str, sources: &mut Sources) -> Result<String, (
 }
 
 fn parse_toml(sources: &Sources, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Table> {
-    match toml_edit::Document::parse(sources.text(file).to_owned()) {
+    match toml_edit::Document::parse(sources.text(file)) {
         Ok(doc) => Some(doc.into_table()),
         Err(e) => {
             let message = e
@@ -443,7 +351,7 @@ fn merge_included(
     document: &mut Map<String, Value>,
     map: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
-    file: FileId,
+    (file, tree): (FileId, &Arc<Tree>),
     table: &Table,
 ) {
     for (key, item) in table.iter() {
@@ -463,15 +371,10 @@ fn merge_included(
             );
             continue;
         }
-        let pointer = format!("/{}", escape(key));
-        let mut converter = Converter {
-            file,
-            map,
-            diagnostics,
-        };
         match (document.get_mut(key), item) {
             (None, _) => {
-                if let Some(value) = converter.item(item, &pointer, key_span) {
+                map.push(file, Arc::clone(tree), Mount::Key(escape(key)));
+                if let Some(value) = Converter::new(map, diagnostics).entry(key, item) {
                     document.insert(key.to_owned(), value);
                 }
             }
@@ -480,15 +383,15 @@ fn merge_included(
                 Item::ArrayOfTables(_) | Item::Value(toml_edit::Value::Array(_)),
             ) => {
                 let offset = existing.len();
-                for (i, element) in array_items(item).into_iter().enumerate() {
-                    let element_pointer = format!("{pointer}/{}", offset + i);
-                    if let Some(value) = converter.item(&element, &element_pointer, None) {
-                        existing.push(value);
-                    }
-                }
+                let mount = Mount::Append {
+                    key: escape(key),
+                    offset,
+                };
+                map.push(file, Arc::clone(tree), mount);
+                existing.extend(Converter::new(map, diagnostics).appended(key, item, offset));
             }
             (Some(_), _) => {
-                let first = map.key(&pointer);
+                let first = map.key(&format!("/{}", escape(key)));
                 let first_at = first
                     .map(|l| format!(" (first set in the main file at byte {})", l.span.start))
                     .unwrap_or_default();
@@ -502,91 +405,127 @@ fn merge_included(
     }
 }
 
-fn array_items(item: &Item) -> Vec<Item> {
-    match item {
-        Item::ArrayOfTables(a) => a.iter().cloned().map(Item::Table).collect(),
-        Item::Value(toml_edit::Value::Array(a)) => a.iter().cloned().map(Item::Value).collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// Converts TOML items to JSON values, recording each value's origin.
-struct Converter<'a> {
-    file: FileId,
-    map: &'a mut SourceMap,
+/// Converts TOML items to JSON values. Where each value came from is left to the source
+/// map, which reads it from the same TOML tree when a diagnostic needs it.
+struct Converter<'a, 't> {
+    /// Already holds the layer being converted, for the location of a bad number.
+    map: &'a SourceMap,
     diagnostics: &'a mut Vec<Diagnostic>,
+    /// Where the converter is, as pointer segments: a pointer is only written out for a
+    /// diagnostic.
+    path: Vec<Step<'t>>,
 }
 
-impl Converter<'_> {
-    fn record(&mut self, pointer: &str, key: Option<Range<usize>>, value: Option<Range<usize>>) {
-        self.map.origins.insert(
-            pointer.to_owned(),
-            Origin {
-                file: self.file,
-                key,
-                value,
-            },
-        );
-    }
+/// One segment of the pointer of the value being converted.
+enum Step<'t> {
+    Key(&'t str),
+    Index(usize),
+}
 
-    fn item(&mut self, item: &Item, pointer: &str, key: Option<Range<usize>>) -> Option<Value> {
-        match item {
-            Item::None => None,
-            Item::Value(v) => self.value(v, pointer, key),
-            Item::Table(t) => {
-                self.record(pointer, key, t.span());
-                Some(
-                    self.table(
-                        t.iter()
-                            .map(|(k, i)| (k, t.key(k).and_then(|k| k.span()), i.clone())),
-                        pointer,
-                    ),
-                )
-            }
-            Item::ArrayOfTables(a) => {
-                self.record(pointer, key, a.span());
-                let values = a
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, t)| {
-                        self.item(&Item::Table(t.clone()), &format!("{pointer}/{i}"), None)
-                    })
-                    .collect();
-                Some(Value::Array(values))
-            }
+impl<'a, 't> Converter<'a, 't> {
+    fn new(map: &'a SourceMap, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Converter {
+            map,
+            diagnostics,
+            path: Vec::new(),
         }
     }
 
-    fn table<'t>(
-        &mut self,
-        entries: impl Iterator<Item = (&'t str, Option<Range<usize>>, Item)>,
-        pointer: &str,
-    ) -> Value {
+    /// Every top-level entry of a file.
+    fn root(&mut self, table: &'t Table) -> Map<String, Value> {
         let mut object = Map::new();
-        for (k, key_span, item) in entries {
-            let child = format!("{pointer}/{}", escape(k));
-            if let Some(value) = self.item(&item, &child, key_span) {
-                object.insert(k.to_owned(), value);
+        for (key, item) in table.iter() {
+            if let Some(value) = self.entry(key, item) {
+                object.insert(key.to_owned(), value);
+            }
+        }
+        object
+    }
+
+    /// One top-level entry.
+    fn entry(&mut self, key: &'t str, item: &'t Item) -> Option<Value> {
+        self.path.push(Step::Key(key));
+        let value = self.item(item);
+        self.path.pop();
+        value
+    }
+
+    /// The elements of a top-level list, numbered from `offset` on (they are appended to
+    /// a list of that length).
+    fn appended(&mut self, key: &'t str, item: &'t Item, offset: usize) -> Vec<Value> {
+        self.path.push(Step::Key(key));
+        let values = match item {
+            Item::ArrayOfTables(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, t)| self.at(Step::Index(offset + i), |c| Some(c.table(t))))
+                .collect::<Vec<_>>(),
+            Item::Value(toml_edit::Value::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.at(Step::Index(offset + i), |c| c.value(v)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        self.path.pop();
+        values.into_iter().flatten().collect()
+    }
+
+    /// Converts with `step` added to the path.
+    fn at(
+        &mut self,
+        step: Step<'t>,
+        convert: impl FnOnce(&mut Self) -> Option<Value>,
+    ) -> Option<Value> {
+        self.path.push(step);
+        let value = convert(self);
+        self.path.pop();
+        value
+    }
+
+    fn item(&mut self, item: &'t Item) -> Option<Value> {
+        match item {
+            Item::None => None,
+            Item::Value(v) => self.value(v),
+            Item::Table(t) => Some(self.table(t)),
+            Item::ArrayOfTables(a) => Some(Value::Array(
+                a.iter()
+                    .enumerate()
+                    .filter_map(|(i, t)| self.at(Step::Index(i), |c| Some(c.table(t))))
+                    .collect(),
+            )),
+        }
+    }
+
+    fn table(&mut self, table: &'t Table) -> Value {
+        let mut object = Map::new();
+        for (key, item) in table.iter() {
+            if let Some(value) = self.at(Step::Key(key), |c| c.item(item)) {
+                object.insert(key.to_owned(), value);
             }
         }
         Value::Object(object)
     }
 
-    fn value(
-        &mut self,
-        value: &toml_edit::Value,
-        pointer: &str,
-        key: Option<Range<usize>>,
-    ) -> Option<Value> {
+    fn inline_table(&mut self, table: &'t InlineTable) -> Value {
+        let mut object = Map::new();
+        for (key, value) in table.iter() {
+            if let Some(value) = self.at(Step::Key(key), |c| c.value(value)) {
+                object.insert(key.to_owned(), value);
+            }
+        }
+        Value::Object(object)
+    }
+
+    fn value(&mut self, value: &'t toml_edit::Value) -> Option<Value> {
         use toml_edit::Value as T;
-        self.record(pointer, key, value.span());
         Some(match value {
             T::String(s) => Value::String(s.value().clone()),
             T::Integer(i) => Value::from(*i.value()),
             T::Float(f) => match serde_json::Number::from_f64(*f.value()) {
                 Some(n) => Value::Number(n),
                 None => {
-                    let at = self.map.value(pointer);
+                    let at = self.map.value(&self.pointer());
                     self.diagnostics.push(
                         Diagnostic::error("invalid-number", "`nan` and `inf` are not allowed here")
                             .with_help("write a finite number")
@@ -600,15 +539,22 @@ impl Converter<'_> {
             T::Array(a) => Value::Array(
                 a.iter()
                     .enumerate()
-                    .filter_map(|(i, v)| self.value(v, &format!("{pointer}/{i}"), None))
+                    .filter_map(|(i, v)| self.at(Step::Index(i), |c| c.value(v)))
                     .collect(),
             ),
-            T::InlineTable(t) => self.table(
-                t.iter()
-                    .map(|(k, v)| (k, t.key(k).and_then(|k| k.span()), Item::Value(v.clone()))),
-                pointer,
-            ),
+            T::InlineTable(t) => self.inline_table(t),
         })
+    }
+
+    /// The JSON pointer of the value being converted.
+    fn pointer(&self) -> String {
+        self.path
+            .iter()
+            .map(|step| match step {
+                Step::Key(key) => format!("/{}", escape(key)),
+                Step::Index(i) => format!("/{i}"),
+            })
+            .collect()
     }
 }
 
