@@ -12,9 +12,9 @@ use cli::build::{build, check, init};
 use cli::serve;
 use cli::tools::{diff, forms, i18n, records};
 
-/// mimalloc rather than the system allocator: a build allocates millions of small values
-/// on several threads, where glibc's per-thread arenas fragment (a 20,000-service build
-/// kept hundreds of megabytes it had freed) and its locking costs time.
+/// mimalloc rather than the system allocator: `check` of a 20,000-service operation makes
+/// millions of small values and runs in 1.4 s instead of 1.9 s; a build's time and peak
+/// memory are about the same with either.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
