@@ -184,10 +184,13 @@ pub fn for_language(
             Ok(Value::String(directed(&p, &items).join(&p.get(key))))
         },
     );
-    // Phone numbers keep together: their spaces do not break a line.
+    // Phone numbers keep together: their spaces do not break a line, and they read left
+    // to right in a right-to-left sentence too (`+235 66 00 01 07`, not `07 01 00 66 235+`).
     tera.register_filter("unbroken", |value: &Value, _: &HashMap<String, Value>| {
         let text = value.as_str().unwrap_or_default();
-        Ok(Value::String(text.replace(' ', "\u{a0}")))
+        Ok(Value::String(super::passages::isolate_ltr(
+            &text.replace(' ', "\u{a0}"),
+        )))
     });
     // A lower-case label as a heading: its first letter capitalised, the rest as written
     // (Tera's `capitalize` would lower-case "UNHCR").

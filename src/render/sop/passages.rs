@@ -69,6 +69,15 @@ pub fn isolate(text: &str) -> String {
     format!("{OPEN}/auto{START}{}{CLOSE}", clean(text))
 }
 
+/// `text` isolated as left to right whatever surrounds it: a phone number, whose digit
+/// groups and `+` a right-to-left sentence would otherwise reorder.
+pub fn isolate_ltr(text: &str) -> String {
+    if text.is_empty() {
+        return String::new();
+    }
+    format!("{OPEN}/ltr{START}{}{CLOSE}", clean(text))
+}
+
 /// A configuration value with any of the marks' characters removed, so no value can
 /// open or close a passage of its own.
 pub fn clean(value: &str) -> String {

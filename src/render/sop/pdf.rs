@@ -114,7 +114,7 @@ fn string(text: &str) -> String {
 /// Text as markup: an embedded string expression, ended by `;` so that nothing after it
 /// can continue the expression.
 fn text(out: &mut String, t: &str) {
-    use super::passages::{Piece, pieces};
+    use super::passages::{Dir, Piece, pieces};
     for piece in pieces(t) {
         match piece {
             Piece::Text(t) if !t.is_empty() => {
@@ -125,16 +125,22 @@ fn text(out: &mut String, t: &str) {
             Piece::Text(_) => {}
             // A configuration value between Unicode isolates, in a content block; one in
             // another language also carries its language, for the PDF's /Lang.
+            // A left-to-right value in the document's language (a phone number) is a box
+            // of its own: in a right-to-left paragraph, Typst reorders the digit groups of
+            // an inline run even between isolates.
+            Piece::Open {
+                lang: None,
+                dir: Dir::Ltr,
+            } => {
+                out.push_str("#box[#set text(dir: ltr);");
+                out.push_str(&format!("#{};", string(&Dir::Ltr.isolate().to_string())));
+            }
             Piece::Open { lang, dir } => {
                 match lang {
                     Some(lang) => out.push_str(&format!(
                         "#text(lang: {}, dir: {})[",
                         string(lang),
-                        if dir == super::passages::Dir::Rtl {
-                            "rtl"
-                        } else {
-                            "ltr"
-                        }
+                        if dir == Dir::Rtl { "rtl" } else { "ltr" }
                     )),
                     None => out.push_str("#["),
                 }
@@ -180,7 +186,10 @@ fn column_widths(events: &[Event<'_>], start: usize, columns: usize) -> Vec<Stri
                 // Measured as shown: the marks around configuration values take no room.
                 let t = super::passages::plain(t);
                 length += t.chars().count();
-                let words = t.split_whitespace().map(|w| w.chars().count());
+                // A word ends where a line may break: not at the no-break spaces that
+                // keep a phone number on one line.
+                let breaks = |c: char| c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}');
+                let words = t.split(breaks).map(|w| w.chars().count());
                 word = word.max(words.max().unwrap_or(0));
             }
             Event::End(TagEnd::TableCell) => {
@@ -386,6 +395,31 @@ mod tests {
         assert!(widths[1] > widths[0] && widths[1] > widths[2], "{widths:?}");
         // "Languages" at 5.2 pt a character and 11 pt of insets needs 57.8 pt of 480.
         assert!(widths[2] >= 100.0 * 57.8 / 480.0 - 0.1, "{widths:?}");
+    }
+
+    #[test]
+    fn a_phone_number_keeps_its_column_and_reads_left_to_right() {
+        let phone = super::super::passages::isolate_ltr("+235\u{a0}66\u{a0}00\u{a0}01\u{a0}07");
+        let table = format!(
+            "| Name | Phone |\n|---|---|\n| Desk of the camp's case management office | {phone} |\n"
+        );
+        let events = super::super::markdown::parse(&table);
+        let start = events
+            .iter()
+            .position(|e| matches!(e, Event::Start(Tag::Table(_))))
+            .expect("a table");
+        let widths: Vec<f64> = column_widths(&events, start, 2)
+            .iter()
+            .map(|w| w.trim_end_matches('%').parse().expect("a percentage"))
+            .collect();
+        // The number cannot break at its no-break spaces: all 16 characters need room.
+        assert!(
+            widths[1] >= 100.0 * (16.0 * 5.2 + 11.0) / 480.0 - 0.1,
+            "{widths:?}"
+        );
+        // A box of its own, left to right, so a right-to-left line cannot move its `+`.
+        let body = markup(&events);
+        assert!(body.contains("#box[#set text(dir: ltr);"), "{body}");
     }
 
     #[test]
