@@ -375,19 +375,25 @@ pub fn markup(events: &[Event<'_>]) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn table_columns_fit_their_longest_word_and_long_text_gets_the_room() {
-        let events = super::super::markdown::parse(
-            "| Service | Eligibility | Languages |\n|---|---|---|\n| Clinic | Children and caregivers in psychosocial distress; severe conditions are followed up with the health centre's trained doctor, every weekday. | French |\n",
-        );
+    /// The widths, in percent, of the first table of `markdown`.
+    fn widths_of(markdown: &str, columns: usize) -> Vec<f64> {
+        let events = super::super::markdown::parse(markdown);
         let start = events
             .iter()
             .position(|e| matches!(e, Event::Start(Tag::Table(_))))
             .expect("a table");
-        let widths: Vec<f64> = column_widths(&events, start, 3)
+        column_widths(&events, start, columns)
             .iter()
             .map(|w| w.trim_end_matches('%').parse().expect("a percentage"))
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn table_columns_fit_their_longest_word_and_long_text_gets_the_room() {
+        let widths = widths_of(
+            "| Service | Eligibility | Languages |\n|---|---|---|\n| Clinic | Children and caregivers in psychosocial distress; severe conditions are followed up with the health centre's trained doctor, every weekday. | French |\n",
+            3,
+        );
         assert!(
             (widths.iter().sum::<f64>() - 100.0).abs() < 0.5,
             "{widths:?}"
@@ -403,22 +409,14 @@ mod tests {
         let table = format!(
             "| Name | Phone |\n|---|---|\n| Desk of the camp's case management office | {phone} |\n"
         );
-        let events = super::super::markdown::parse(&table);
-        let start = events
-            .iter()
-            .position(|e| matches!(e, Event::Start(Tag::Table(_))))
-            .expect("a table");
-        let widths: Vec<f64> = column_widths(&events, start, 2)
-            .iter()
-            .map(|w| w.trim_end_matches('%').parse().expect("a percentage"))
-            .collect();
+        let widths = widths_of(&table, 2);
         // The number cannot break at its no-break spaces: all 16 characters need room.
         assert!(
             widths[1] >= 100.0 * (16.0 * 5.2 + 11.0) / 480.0 - 0.1,
             "{widths:?}"
         );
         // A box of its own, left to right, so a right-to-left line cannot move its `+`.
-        let body = markup(&events);
+        let body = markup(&super::super::markdown::parse(&table));
         assert!(body.contains("#box[#set text(dir: ltr);"), "{body}");
     }
 
