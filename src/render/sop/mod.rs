@@ -52,50 +52,67 @@ impl Renderer for Sop {
     }
 
     fn render_each(&self, pack: &Pack, emit: &mut super::Emit<'_>) -> Result<(), RenderError> {
-        use rayon::prelude::*;
         let tera = engine::load(&pack.templates).map_err(error)?;
         let languages: Vec<&Language> = pack.printed_languages().map(|(_, l)| l).collect();
-        let mut hand_over = |outputs: Vec<Output>| outputs.into_iter().try_for_each(&mut *emit);
-        let documents = crate::typeset::in_pool(|| {
-            languages
-                .par_iter()
-                .map(|language| write_markdown(pack, &tera, language))
-                .collect::<Result<Vec<SopDocument>, String>>()
-        })
-        .map_err(error)?;
-        // Each language's formats already share the cores (`SopDocument::outputs`).
-        // Languages also run side by side, unless their PDF layouts would be large:
-        // Typst holds memory in proportion to the document (roughly 1 MB per KiB of
-        // Markdown), and a big SOP is better laid out, handed over and dropped in turn.
-        let small = documents
-            .iter()
-            .all(|d| d.markdown.len() <= SIDE_BY_SIDE_MARKDOWN);
-        if small {
-            let files: Vec<Vec<Output>> = crate::typeset::in_pool(|| {
-                documents
-                    .par_iter()
-                    .map(|d| d.outputs(pack))
-                    .collect::<Result<_, _>>()
-            })
-            .map_err(error)?;
-            hand_over(files.into_iter().flatten().collect()).map_err(error)?;
-        } else {
-            for document in &documents {
-                let outputs = crate::typeset::in_pool(|| document.outputs(pack)).map_err(error)?;
-                hand_over(outputs).map_err(error)?;
-            }
+        let mut hand_over =
+            |outputs: Vec<Output>| outputs.into_iter().try_for_each(&mut *emit).map_err(error);
+        if pack.directory.is_empty() {
+            return sops(pack, &tera, &languages, &mut hand_over);
         }
-        // The directory's documents, one language and one area at a time, likewise.
+        // With the directory by area, one language at a time: its SOP, then each area's
+        // document, each laid out, handed over and dropped before the next, so memory
+        // stays that of one document; the language's localised configuration serves all.
         for language in &languages {
             let writer = Writer::new(pack, &tera, language).map_err(error)?;
+            let sop = writer.sop().map_err(error)?;
+            hand_over(crate::typeset::in_pool(|| sop.outputs(pack)).map_err(error)?)?;
+            drop(sop);
             for volume in &pack.directory {
                 let outputs = crate::typeset::in_pool(|| writer.volume(volume)?.outputs(pack))
                     .map_err(error)?;
-                hand_over(outputs).map_err(error)?;
+                hand_over(outputs)?;
             }
         }
         Ok(())
     }
+}
+
+/// Every language's SOP in its four formats, with its flowcharts, handed over as made.
+fn sops(
+    pack: &Pack,
+    tera: &tera::Tera,
+    languages: &[&Language],
+    hand_over: &mut dyn FnMut(Vec<Output>) -> Result<(), RenderError>,
+) -> Result<(), RenderError> {
+    use rayon::prelude::*;
+    let documents = crate::typeset::in_pool(|| {
+        languages
+            .par_iter()
+            .map(|language| write_markdown(pack, tera, language))
+            .collect::<Result<Vec<SopDocument>, String>>()
+    })
+    .map_err(error)?;
+    // Each language's formats already share the cores (`SopDocument::outputs`).
+    // Languages also run side by side, unless their PDF layouts would be large:
+    // Typst holds memory in proportion to the document (roughly 1 MB per KiB of
+    // Markdown), and a big SOP is better laid out, handed over and dropped in turn.
+    let small = documents
+        .iter()
+        .all(|d| d.markdown.len() <= SIDE_BY_SIDE_MARKDOWN);
+    if small {
+        let files: Vec<Vec<Output>> = crate::typeset::in_pool(|| {
+            documents
+                .par_iter()
+                .map(|d| d.outputs(pack))
+                .collect::<Result<_, _>>()
+        })
+        .map_err(error)?;
+        return hand_over(files.into_iter().flatten().collect());
+    }
+    for document in &documents {
+        hand_over(crate::typeset::in_pool(|| document.outputs(pack)).map_err(error)?)?;
+    }
+    Ok(())
 }
 
 /// The SOP of one language without its page layouts (Markdown, HTML and flowcharts), as
