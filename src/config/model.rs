@@ -3,8 +3,10 @@
 //! country team writing the file.
 //!
 //! Sections that have built-in defaults (roles, steps, risk levels, concerns, BID
-//! situations, consent bands, KPIs) are `Option`: absent means "use the defaults", which
-//! the resolve stage fills in.
+//! situations, consent bands, KPIs) are plain lists. Absent from a file means "use the
+//! defaults", and load merges the defaults into the document before it is read as a
+//! `Config`, so a `Config` always holds them. (`skip_serializing_if` keeps the published
+//! schema from claiming an empty list as their default.)
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -51,14 +53,14 @@ pub struct Config {
     #[serde(default)]
     pub entry_points: Vec<EntryPoint>,
     /// Roles in case management. Omit to use the built-in roles.
-    #[serde(default)]
-    pub roles: Option<Vec<Role>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<Role>,
     /// Case management steps in order. Omit to use the six BIP steps.
-    #[serde(default)]
-    pub steps: Option<Vec<Step>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
     /// Risk levels, most urgent first. Omit to use emergency / high / medium / low.
-    #[serde(default)]
-    pub risk_levels: Option<Vec<RiskLevel>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risk_levels: Vec<RiskLevel>,
     /// Emergency and after-hours procedure.
     #[serde(default)]
     pub emergency: Option<Emergency>,
@@ -69,8 +71,8 @@ pub struct Config {
     #[serde(default)]
     pub reopening: Option<Reopening>,
     /// Child protection concerns. Omit to use the built-in list with proGres codes.
-    #[serde(default)]
-    pub concerns: Option<Vec<Concern>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concerns: Vec<Concern>,
     /// The service directory.
     #[serde(default)]
     pub services: Vec<Service>,
@@ -102,8 +104,8 @@ pub struct Config {
     #[serde(default)]
     pub forms: Forms,
     /// Key performance indicators. Omit to use the built-in set.
-    #[serde(default)]
-    pub kpis: Option<Vec<Kpi>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kpis: Vec<Kpi>,
     /// Local terms for the glossary, added to the built-in one.
     #[serde(default)]
     pub glossary: Vec<GlossaryEntry>,
@@ -752,8 +754,8 @@ pub struct EmergencyRoute {
 #[serde(deny_unknown_fields)]
 pub struct Bid {
     /// Situations that require a BID. Omit to use the three BIP situations.
-    #[serde(default)]
-    pub situations: Option<Vec<BidSituation>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub situations: Vec<BidSituation>,
     /// Role that runs the procedure and checks reports.
     #[serde(default)]
     pub supervisor_role: Option<Id>,
@@ -964,8 +966,8 @@ pub struct DataProtection {
     pub legitimate_bases: Vec<LegitimateBasis>,
     /// Who gives consent and how the child takes part, by age. Must cover ages 0 to 17
     /// with no gap or overlap. Omit to use the built-in bands.
-    #[serde(default)]
-    pub consent_bands: Option<Vec<ConsentBand>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent_bands: Vec<ConsentBand>,
     /// Which roles may see each sensitivity level.
     #[serde(default)]
     pub access: Vec<AccessRule>,

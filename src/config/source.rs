@@ -95,6 +95,9 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
     );
     let mut document = Converter::new(&map, &mut diagnostics).root(&table);
 
+    // Read the included files in order, then parse them on every core (a large directory
+    // comes as several files of megabytes), then merge them in order again.
+    let mut read = Vec::new();
     for (index, include) in include_list(&table) {
         let pointer = format!("/include/{index}");
         let at = map.value(&pointer);
@@ -128,9 +131,21 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         };
         hasher.update(text.as_bytes());
         inputs.push((include.clone(), crate::model::sha256_hex(text.as_bytes())));
-        let file = sources.add(name, text);
-        let Some(included_table) = parse_toml(&sources, file, &mut diagnostics) else {
-            continue;
+        read.push(sources.add(name, text));
+    }
+    let parsed: Vec<(FileId, Result<Table, Diagnostic>)> = {
+        use rayon::prelude::*;
+        read.par_iter()
+            .map(|&file| (file, parse(&sources, file)))
+            .collect()
+    };
+    for (file, included) in parsed {
+        let included_table = match included {
+            Ok(table) => table,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                continue;
+            }
         };
         let tree = Tree::new(sources.shared_text(file));
         merge_included(
@@ -272,9 +287,14 @@ fn read_text(path: &Path, name: &str, sources: &mut Sources) -> Result<String, (
 }
 
 fn parse_toml(sources: &Sources, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> Option<Table> {
-    match toml_edit::Document::parse(sources.text(file)) {
-        Ok(doc) => Some(doc.into_table()),
-        Err(e) => {
+    parse(sources, file).map_err(|d| diagnostics.push(d)).ok()
+}
+
+/// One file's TOML, or the located syntax error.
+fn parse(sources: &Sources, file: FileId) -> Result<Table, Diagnostic> {
+    toml_edit::Document::parse(sources.text(file))
+        .map(|doc| doc.into_table())
+        .map_err(|e| {
             let message = e
                 .message()
                 .lines()
@@ -282,14 +302,10 @@ fn parse_toml(sources: &Sources, file: FileId, diagnostics: &mut Vec<Diagnostic>
                 .unwrap_or("invalid TOML")
                 .trim_end_matches('.')
                 .to_owned();
-            diagnostics.push(
-                Diagnostic::error("toml-syntax", format!("TOML syntax error: {message}"))
-                    .with_help("see https://toml.io for the syntax; strings need quotes, tables are written [name], lists of tables [[name]]")
-                    .at(e.span().map(|span| Location { file, span })),
-            );
-            None
-        }
-    }
+            Diagnostic::error("toml-syntax", format!("TOML syntax error: {message}"))
+                .with_help("see https://toml.io for the syntax; strings need quotes, tables are written [name], lists of tables [[name]]")
+                .at(e.span().map(|span| Location { file, span }))
+        })
 }
 
 fn include_list(table: &Table) -> Vec<(usize, String)> {

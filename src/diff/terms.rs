@@ -264,10 +264,7 @@ impl Differ<'_> {
     }
 
     fn roles(&mut self) {
-        let (old, new) = (
-            self.old.config.roles.clone().unwrap_or_default(),
-            self.new.config.roles.clone().unwrap_or_default(),
-        );
+        let (old, new) = (self.old.config.roles.clone(), self.new.config.roles.clone());
         let both = self.membership(
             "roles",
             "roles",
@@ -297,10 +294,7 @@ impl Differ<'_> {
     }
 
     fn steps(&mut self) {
-        let (old, new) = (
-            self.old.config.steps.clone().unwrap_or_default(),
-            self.new.config.steps.clone().unwrap_or_default(),
-        );
+        let (old, new) = (self.old.config.steps.clone(), self.new.config.steps.clone());
         let order =
             |s: &[crate::config::Step]| s.iter().map(|x| x.id.to_string()).collect::<Vec<_>>();
         let (old_order, new_order) = (order(&old), order(&new));
@@ -392,8 +386,8 @@ impl Differ<'_> {
 
     fn risk_levels(&mut self) {
         let (old, new) = (
-            self.old.config.risk_levels.clone().unwrap_or_default(),
-            self.new.config.risk_levels.clone().unwrap_or_default(),
+            self.old.config.risk_levels.clone(),
+            self.new.config.risk_levels.clone(),
         );
         let both = self.membership(
             "prioritisation",
@@ -437,8 +431,8 @@ impl Differ<'_> {
 
     fn concerns(&mut self) {
         let (old, new) = (
-            self.old.config.concerns.clone().unwrap_or_default(),
-            self.new.config.concerns.clone().unwrap_or_default(),
+            self.old.config.concerns.clone(),
+            self.new.config.concerns.clone(),
         );
         let both = self.membership(
             "prioritisation",
@@ -615,7 +609,6 @@ impl Differ<'_> {
         let situations = |b: &crate::config::Bid| {
             b.situations
                 .iter()
-                .flatten()
                 .map(|s| s.id.to_string())
                 .collect::<Vec<String>>()
         };

@@ -77,7 +77,9 @@ impl Message {
     }
 }
 
-fn config_messages(document: &Value, default_language: &str, out: &mut Vec<Message>) {
+/// The configuration's own translatable texts: the part of the inventory that
+/// `config/resolved.json` and the manifest's `config` block count.
+pub fn config_messages(document: &Value, default_language: &str, out: &mut Vec<Message>) {
     for_each_text(document, |pointer, value| {
         let Ok(text) = serde_json::from_value::<Text>(value.clone()) else {
             return;

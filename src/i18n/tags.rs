@@ -3,6 +3,8 @@
 //! configuration, each text gets an entry under every configured tag it can serve, so the
 //! checks, the pack and the renderers meet exact tags only.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use crate::config::primitives::lookup;
@@ -49,19 +51,17 @@ pub fn canonical_case(document: &mut Value) {
             }
         }
     }
-    let mut tables = Vec::new();
-    crate::config::texts::for_each_text(document, |pointer, value| {
-        if value.is_object() {
-            tables.push(pointer.to_owned());
-        }
-    });
-    for pointer in tables {
-        let Some(Value::Object(map)) = document.pointer_mut(&pointer) else {
-            continue;
-        };
+    // A configuration has a handful of distinct tags and a text table for each of its
+    // thousands of texts: each tag is parsed once.
+    let mut known: HashMap<String, Option<String>> = HashMap::new();
+    crate::config::texts::for_each_text_mut(document, |value| {
+        let Value::Object(map) = value else { return };
         let renames: Vec<(String, String)> = map
             .keys()
-            .filter_map(|k| canonical(k).map(|c| (k.clone(), c)))
+            .filter_map(|k| {
+                let canonical = known.entry(k.clone()).or_insert_with(|| canonical(k));
+                Some((k.clone(), canonical.clone()?))
+            })
             .collect();
         for (key, canonical) in renames {
             if !map.contains_key(&canonical)
@@ -70,7 +70,7 @@ pub fn canonical_case(document: &mut Value) {
                 map.insert(canonical, value);
             }
         }
-    }
+    });
 }
 
 /// Gives each language that does not choose its `digits` the ones CLDR says it uses
@@ -101,21 +101,19 @@ pub fn default_digits(document: &mut Value) {
 /// served by a broader tag's text, and drops the broader entry when that tag is not
 /// itself configured.
 pub fn serve_regional_tags(document: &mut Value, configured: &[String]) {
-    let mut pointers = Vec::new();
-    crate::config::texts::for_each_text(document, |pointer, value| {
-        if value.is_object() {
-            pointers.push(pointer.to_owned());
-        }
-    });
-    for pointer in pointers {
-        if let Some(Value::Object(map)) = document.pointer_mut(&pointer) {
+    crate::config::texts::for_each_text_mut(document, |value| {
+        if let Value::Object(map) = value {
             serve(map, configured);
         }
-    }
+    });
 }
 
 /// The same for one text table.
 pub fn serve(map: &mut Map<String, Value>, configured: &[String]) {
+    // Most tables already hold every configured tag: nothing to serve, nothing to copy.
+    if configured.iter().all(|tag| map.contains_key(tag)) {
+        return;
+    }
     let entries: std::collections::BTreeMap<String, Value> =
         map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
     let mut used = Vec::new();

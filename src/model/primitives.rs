@@ -469,16 +469,29 @@ impl Serialize for Text {
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Repr {
-            Plain(String),
-            Localised(BTreeMap<String, String>),
+        // A visitor, not an untagged enum: untagged buffers every value first, and a large
+        // configuration holds hundreds of thousands of texts.
+        struct TextVisitor;
+        impl<'de> serde::de::Visitor<'de> for TextVisitor {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a text: a string, or a table of language tag to text")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Text, E> {
+                Ok(Text::Plain(s.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Text, E> {
+                Ok(Text::Plain(s))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
+                let mut texts = BTreeMap::new();
+                while let Some((tag, text)) = map.next_entry::<String, String>()? {
+                    texts.insert(tag, text);
+                }
+                Ok(Text::Localised(texts))
+            }
         }
-        Ok(match Repr::deserialize(d)? {
-            Repr::Plain(s) => Text::Plain(s),
-            Repr::Localised(map) => Text::Localised(map),
-        })
+        d.deserialize_any(TextVisitor)
     }
 }
 

@@ -8,7 +8,7 @@ mod staffing;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use directory::{DirectoryVolume, ServiceGroup, first_volume};
@@ -16,7 +16,7 @@ pub use selection::{Part, Selection};
 pub use staffing::{AreaNeeds, StaffingNeeds, compute_staffing};
 
 use crate::config::assets::Assets;
-use crate::config::texts::for_each_text;
+use crate::config::texts::for_each_text_mut;
 use crate::config::{Config, Language, Text};
 use crate::forms::resolve::{FormSet, form_texts_mut};
 
@@ -72,6 +72,9 @@ pub struct Pack {
     /// The service directory's own documents, one per area; none when the SOP prints it.
     #[serde(skip)]
     pub directory: Vec<DirectoryVolume>,
+    /// See [`Pack::fallback_chain`].
+    #[serde(skip)]
+    pub fallback_chains: Vec<Vec<usize>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -165,25 +168,52 @@ impl Pack {
     /// for a text validation would have rejected.
     pub fn text<'a>(&'a self, text: &'a Text, language: &str) -> Option<Shown<'a>> {
         let default = self.config.default_language.as_str();
-        let mut current = self
-            .config
-            .languages
-            .iter()
-            .find(|l| l.tag.as_str() == language)?;
-        for _ in 0..=self.config.languages.len() {
-            if let Some(found) = text.get(current.tag.as_str(), default) {
-                let fallback_from =
-                    (current.tag.as_str() != language).then_some(current.tag.as_str());
-                return Some(Shown {
-                    text: found,
-                    fallback_from,
-                });
-            }
-            let next = current.fallback.as_ref()?;
-            current = self.config.languages.iter().find(|l| &l.tag == next)?;
-        }
-        None
+        self.fallback_chain(language).find_map(|current| {
+            let found = text.get(current.tag.as_str(), default)?;
+            let fallback_from = (current.tag.as_str() != language).then_some(current.tag.as_str());
+            Some(Shown {
+                text: found,
+                fallback_from,
+            })
+        })
     }
+
+    /// The languages a text of `language` is looked for in, in order: the language itself,
+    /// its fallback, the fallback's own, each once. Empty for a language not configured.
+    pub fn fallback_chain(&self, language: &str) -> impl Iterator<Item = &Language> {
+        let languages = self.languages();
+        languages
+            .iter()
+            .position(|l| l.tag.as_str() == language)
+            .map(|i| self.fallback_chains[i].as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| &languages[i])
+    }
+
+    /// The configured language that stands in for `language`'s missing texts.
+    pub fn fallback_of(&self, language: &Language) -> Option<&Language> {
+        self.fallback_chain(language.tag.as_str()).nth(1)
+    }
+}
+
+/// Per configured language, by place, the places of the languages its texts are looked
+/// for in: walked once here, so that no renderer follows `fallback` itself.
+fn fallback_chains(languages: &[Language]) -> Vec<Vec<usize>> {
+    (0..languages.len())
+        .map(|start| {
+            let mut chain = vec![start];
+            while let Some(next) = languages[*chain.last().unwrap_or(&start)]
+                .fallback
+                .as_ref()
+                .and_then(|f| languages.iter().position(|l| &l.tag == f))
+                .filter(|i| !chain.contains(i))
+            {
+                chain.push(next);
+            }
+            chain
+        })
+        .collect()
 }
 
 /// Builds the pack from a checked configuration's JSON document (defaults applied).
@@ -203,30 +233,34 @@ pub fn resolve(
         defaulted,
     } = origin;
     let mut document = document.clone();
-    let raw: Config = serde_json::from_value(document.clone()).map_err(|e| e.to_string())?;
-    let default_language = raw.default_language.to_string();
-    let configured: Vec<String> = raw.languages.iter().map(|l| l.tag.to_string()).collect();
-    let mut pointers = Vec::new();
-    for_each_text(&document, |pointer, _| pointers.push(pointer.to_owned()));
-    for pointer in pointers {
-        let Some(value) = document.pointer_mut(&pointer) else {
-            continue;
-        };
+    // A checked document has both; read here before the typed configuration exists.
+    let default_language = document["default_language"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let configured: Vec<String> = document["languages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["tag"].as_str().map(str::to_owned))
+        .collect();
+    for_each_text_mut(&mut document, |value| {
         let normalised: serde_json::Map<String, Value> = match value {
-            Value::String(s) => [(default_language.clone(), Value::String(s.clone()))]
+            Value::String(s) => [(default_language.clone(), Value::String(std::mem::take(s)))]
                 .into_iter()
                 .collect(),
-            Value::Object(map) => map
-                .iter()
+            Value::Object(map) => std::mem::take(map)
+                .into_iter()
                 .filter(|(k, _)| configured.contains(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
-            _ => continue,
+            _ => return,
         };
         *value = Value::Object(normalised);
-    }
-    let translations = completeness(&raw, &document);
-    let mut config: Config = serde_json::from_value(document).map_err(|e| e.to_string())?;
+    });
+    let mut config = Config::deserialize(&document).map_err(|e| e.to_string())?;
+    let translations = completeness(&config, &document);
+    // The typed configuration holds it all now; a large directory need not be held twice.
+    drop(document);
     // `auto` is decided here, so that the resolved configuration says where the directory went.
     config.sop.service_directory = if config.sop.service_directory.by_area(config.services.len()) {
         crate::config::DirectoryPlacement::ByArea
@@ -248,6 +282,7 @@ pub fn resolve(
     let english = crate::library::prose::Catalogue::built_in("en").unwrap_or_default();
     overlay.apply_to_sop(&mut sop_texts, &english);
     let directory = directory::volumes(&config);
+    let fallback_chains = fallback_chains(&config.languages);
     Ok(Pack {
         config,
         forms,
@@ -265,39 +300,41 @@ pub fn resolve(
         selection: Selection::default(),
         cache: None,
         directory,
+        fallback_chains,
     })
 }
 
+/// Per language, how the configuration's texts stand, counted over the inventory's
+/// configuration messages with its one rule for "translated" (`Message::is_translated`):
+/// a text not there stands in from the fallback when the language has one, or is missing.
 fn completeness(config: &Config, document: &Value) -> BTreeMap<String, Completeness> {
-    let default_language = config.default_language.as_str();
-    let mut out: BTreeMap<String, Completeness> = config
+    let mut messages = Vec::new();
+    crate::i18n::catalog::config_messages(
+        document,
+        config.default_language.as_str(),
+        &mut messages,
+    );
+    config
         .languages
         .iter()
-        .map(|l| (l.tag.to_string(), Completeness::default()))
-        .collect();
-    for_each_text(document, |_, value| {
-        for language in &config.languages {
+        .map(|language| {
             let tag = language.tag.as_str();
-            let written = match value {
-                Value::String(s) => tag == default_language && !s.trim().is_empty(),
-                Value::Object(m) => m
-                    .get(tag)
-                    .and_then(Value::as_str)
-                    .is_some_and(|s| !s.trim().is_empty()),
-                _ => false,
-            };
-            let entry = out.entry(tag.to_owned()).or_default();
-            entry.total += 1;
-            if written {
-                entry.translated += 1;
-            } else if language.fallback.is_some() {
-                entry.fallback += 1;
+            let translated = messages.iter().filter(|m| m.is_translated(tag)).count();
+            let lacking = messages.len() - translated;
+            let (fallback, missing) = if language.fallback.is_some() {
+                (lacking, 0)
             } else {
-                entry.missing += 1;
-            }
-        }
-    });
-    out
+                (0, lacking)
+            };
+            let counts = Completeness {
+                total: messages.len(),
+                translated,
+                fallback,
+                missing,
+            };
+            (tag.to_owned(), counts)
+        })
+        .collect()
 }
 
 /// Keeps only the configured languages of a text; a plain string becomes the default
@@ -351,7 +388,7 @@ mod tests {
         let shown = pack.text(&pack.config.sop.title, "fr").unwrap();
         assert_eq!(shown.text, "Child protection SOP");
         assert_eq!(shown.fallback_from, Some("en"));
-        let label = &pack.config.risk_levels.as_ref().unwrap()[0].label;
+        let label = &pack.config.risk_levels[0].label;
         assert_eq!(pack.text(label, "fr").unwrap().fallback_from, None);
         assert_eq!(
             pack.text(&pack.config.sop.title, "en")
@@ -369,5 +406,27 @@ mod tests {
         assert_eq!(fr.fallback, 4);
         assert_eq!(fr.translated + fr.fallback + fr.missing, fr.total);
         assert_eq!(pack.translations["en"].missing, 0);
+    }
+
+    #[test]
+    fn fallback_chains_are_walked_once_and_end_at_a_loop() {
+        let language = |tag: &str, fallback: Option<&str>| -> Language {
+            serde_json::from_value(serde_json::json!({
+                "tag": tag, "script": "Latn", "direction": "ltr", "name": tag,
+                "fallback": fallback,
+            }))
+            .unwrap()
+        };
+        let languages = [
+            language("en", None),
+            language("fr", Some("en")),
+            language("wo", Some("fr")),
+            language("ff", Some("ha")),
+            language("ha", Some("ff")),
+        ];
+        assert_eq!(
+            fallback_chains(&languages),
+            vec![vec![0], vec![1, 0], vec![2, 1, 0], vec![3, 4], vec![4, 3]]
+        );
     }
 }

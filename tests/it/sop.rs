@@ -417,19 +417,22 @@ fn a_country_overrides_a_chapter_and_template_errors_name_file_and_line() {
 
 #[test]
 fn a_language_without_sop_prose_is_reported_unless_it_has_a_fallback() {
-    let mut config = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
-    config.push_str(
-        "\n[[languages]]\ntag = \"de\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Deutsch\"\nfallback = \"en\"\n",
-    );
+    let german = "\n[[languages]]\ntag = \"de\"\nscript = \"Latn\"\ndirection = \"ltr\"\nname = \"Deutsch\"\n";
+    let minimal = std::fs::read_to_string("examples/minimal/country.toml").unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("country.toml");
-    std::fs::write(&path, config).unwrap();
-    let checked = bipgen::check(&path);
-    assert!(!checked.has_errors(), "{:#?}", checked.diagnostics);
-    let pack = checked.resolve("country.toml").unwrap().unwrap();
+    let pack_of = |extra: &str| {
+        let path = dir.path().join("country.toml");
+        std::fs::write(&path, format!("{minimal}{german}{extra}")).unwrap();
+        let checked = bipgen::check(&path);
+        (
+            checked.has_errors(),
+            checked.resolve("country.toml").unwrap().unwrap(),
+        )
+    };
+    let (errors, pack) = pack_of("fallback = \"en\"\n");
+    assert!(!errors);
     let german = pack
-        .config
-        .languages
+        .languages()
         .iter()
         .find(|l| l.tag.as_str() == "de")
         .unwrap();
@@ -437,10 +440,15 @@ fn a_language_without_sop_prose_is_reported_unless_it_has_a_fallback() {
     assert!(bipgen::render::sop::missing_sentences(&pack, german).is_empty());
     let files = bipgen::render::sop::Sop.render(&pack).unwrap();
     assert!(files.iter().any(|f| f.path == "sop/de/sop.pdf"));
-    // Without it, every sentence is reported missing, by key.
-    let mut alone = german.clone();
-    alone.fallback = None;
-    let missing = bipgen::render::sop::missing_sentences(&pack, &alone);
+    // Without it, every sentence is reported missing, by key (and `check` has errors).
+    let (errors, pack) = pack_of("");
+    assert!(errors);
+    let alone = pack
+        .languages()
+        .iter()
+        .find(|l| l.tag.as_str() == "de")
+        .unwrap();
+    let missing = bipgen::render::sop::missing_sentences(&pack, alone);
     assert!(missing.len() > 400, "{}", missing.len());
     assert!(missing.iter().any(|k| k == "bid.title"));
 }

@@ -107,7 +107,6 @@ pub fn choice_index(config: &Config) -> ChoiceIndex {
             config
                 .concerns
                 .iter()
-                .flatten()
                 .map(|c| (c.id.clone(), c.label.clone()))
                 .collect(),
         ),
@@ -116,7 +115,6 @@ pub fn choice_index(config: &Config) -> ChoiceIndex {
             config
                 .risk_levels
                 .iter()
-                .flatten()
                 .map(|r| (r.id.clone(), r.label.clone()))
                 .collect(),
         ),
@@ -158,7 +156,6 @@ pub fn choice_index(config: &Config) -> ChoiceIndex {
                 .bid
                 .situations
                 .iter()
-                .flatten()
                 .map(|s| (s.id.clone(), s.label.clone()))
                 .collect(),
         ),
@@ -228,7 +225,6 @@ pub fn case_agencies(config: &Config) -> Vec<&crate::config::Organisation> {
         None => config
             .roles
             .iter()
-            .flatten()
             .flat_map(|r| r.organisations.iter().map(Id::as_str))
             .collect(),
     };
@@ -285,12 +281,7 @@ pub fn check_forms(
     let mut choices = choice_index(config);
     translations.apply_to_lists(&mut choices, default_language);
     tailor::tailor_lists(&mut choices, config, map, &mut reporter.diagnostics);
-    let steps: BTreeSet<&str> = config
-        .steps
-        .iter()
-        .flatten()
-        .map(|s| s.id.as_str())
-        .collect();
+    let steps: BTreeSet<&str> = config.steps.iter().map(|s| s.id.as_str()).collect();
     let selected = selected_forms(config);
 
     let mut forms = Vec::new();

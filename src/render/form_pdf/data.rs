@@ -440,10 +440,9 @@ impl Writer<'_> {
             if !stands_in {
                 return None;
             }
-            let from = language
-                .fallback
-                .as_ref()
-                .and_then(|f| self.pack.languages().iter().find(|l| &l.tag == f))
+            let from = self
+                .pack
+                .fallback_of(language)
                 .map_or_else(|| "English".to_owned(), |l| l.name.clone());
             let template = self.pack.print_strings.get("fallback_note")?;
             let (text, stand_in) = self.shown(template, language, "fallback_note");

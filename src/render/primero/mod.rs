@@ -234,7 +234,7 @@ impl<'a> Export<'a> {
     }
 
     fn steps(&self) -> &'a [crate::config::Step] {
-        self.pack.config.steps.as_deref().unwrap_or_default()
+        self.pack.config.steps.as_slice()
     }
 
     fn print_string(&self, key: &str) -> Text {

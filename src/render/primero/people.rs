@@ -90,13 +90,12 @@ enum Part {
 
 pub(super) fn roles(export: &Export) -> Vec<Value> {
     let config = &export.pack.config;
-    let steps = config.steps.as_deref().unwrap_or_default();
+    let steps = config.steps.as_slice();
     let forms = &export.pack.forms.forms;
     let built = |id: &str| forms.iter().find(|f| f.id.as_str() == id);
     config
         .roles
-        .as_deref()
-        .unwrap_or_default()
+        .as_slice()
         .iter()
         .map(|role| {
             let mut access: BTreeMap<String, Part> = BTreeMap::new();

@@ -67,7 +67,7 @@ pub fn build(pack: &Pack, language: &Language, prose: &Prose) -> Result<Vec<Char
     // One chart per pathway as configured (a concern in its areas), each with its own
     // services in order, time allowed and emergency route: nothing is merged, so a chart
     // stays as small as its pathway however many areas and concerns the country has.
-    for concern in pack.config.concerns.iter().flatten() {
+    for concern in pack.config.concerns.iter() {
         let label = text(pack, &concern.label, tag);
         let own = pack
             .config
@@ -233,7 +233,6 @@ fn timeframes(pack: &Pack, language: &str, prose: &Prose, which: RiskTimeframe) 
     pack.config
         .risk_levels
         .iter()
-        .flatten()
         .map(|level| {
             prose
                 .get("flow.by_risk")
@@ -248,7 +247,7 @@ fn timeframes(pack: &Pack, language: &str, prose: &Prose, which: RiskTimeframe) 
 /// loops back from review; each step shows its timeframes.
 fn case_flow(pack: &Pack, language: &Language, prose: &Prose) -> Graph {
     let tag = language.tag.as_str();
-    let steps = pack.config.steps.as_deref().unwrap_or_default();
+    let steps = pack.config.steps.as_slice();
     let mut nodes = vec![node(
         "start",
         prose.get("flow.start"),

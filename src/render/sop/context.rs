@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::text::Prose;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use crate::config::texts::for_each_text;
+use crate::config::texts::for_each_text_mut;
 use crate::config::{Direction, Sensitivity};
 use crate::forms::resolve::all_fields;
 use crate::pack::Pack;
@@ -54,14 +54,9 @@ const LOOKUPS: &[(&str, &str)] = &[
 /// (or its configured fallback, marked as a passage in that language).
 pub fn localised_config(pack: &Pack, language: &str) -> Value {
     let mut document = serde_json::to_value(&pack.config).unwrap_or(Value::Null);
-    let mut pointers = Vec::new();
-    for_each_text(&document, |pointer, _| pointers.push(pointer.to_owned()));
-    for pointer in pointers {
-        let Some(value) = document.pointer_mut(&pointer) else {
-            continue;
-        };
-        let Ok(text) = serde_json::from_value::<crate::config::Text>(value.clone()) else {
-            continue;
+    for_each_text_mut(&mut document, |value| {
+        let Ok(text) = crate::config::Text::deserialize(&*value) else {
+            return;
         };
         *value = pack.text(&text, language).map_or(Value::Null, |shown| {
             Value::String(match shown.fallback_from {
@@ -74,7 +69,7 @@ pub fn localised_config(pack: &Pack, language: &str) -> Value {
                 None => super::passages::isolate(shown.text),
             })
         });
-    }
+    });
     document
 }
 
@@ -209,7 +204,7 @@ pub fn build(
         }),
     );
     let mut org_roles: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for role in pack.config.roles.iter().flatten() {
+    for role in pack.config.roles.iter() {
         for org in &role.organisations {
             org_roles
                 .entry(org.to_string())
@@ -218,10 +213,8 @@ pub fn build(
         }
     }
     context.insert("org_roles".into(), json!(org_roles));
-    let fallback = language
-        .fallback
-        .as_ref()
-        .and_then(|f| pack.languages().iter().find(|l| &l.tag == f))
+    let fallback = pack
+        .fallback_of(language)
         .filter(|_| fallback_used)
         .map(|l| l.name.clone());
     context.insert("fallback".into(), json!(fallback));

@@ -171,25 +171,20 @@ pub struct SopDocument {
 }
 
 /// The prose of `language`: the built-in catalogue with the country's own sentences over
-/// it, then the same for each configured fallback language.
+/// it, then the same for each language of its fallback chain, as resolve walked it for the
+/// configured language of that tag ([`Pack::fallback_chain`]).
 pub fn prose_for(pack: &Pack, language: &Language) -> Prose {
-    let mut chain = Vec::new();
-    let mut current = Some(language);
-    while let Some(lang) = current {
-        let tag = lang.tag.to_string();
-        if chain.iter().any(|(t, _)| t == &tag) {
-            break;
-        }
-        let mut catalogue = Catalogue::built_in(&tag).unwrap_or_default();
-        if let Some(own) = pack.sop_texts.get(&tag) {
-            catalogue.overlay(own.clone());
-        }
-        chain.push((tag, catalogue));
-        current = lang
-            .fallback
-            .as_ref()
-            .and_then(|f| pack.languages().iter().find(|l| &l.tag == f));
-    }
+    let chain = pack
+        .fallback_chain(language.tag.as_str())
+        .map(|lang| {
+            let tag = lang.tag.to_string();
+            let mut catalogue = Catalogue::built_in(&tag).unwrap_or_default();
+            if let Some(own) = pack.sop_texts.get(&tag) {
+                catalogue.overlay(own.clone());
+            }
+            (tag, catalogue)
+        })
+        .collect();
     Prose::new(language.clone(), chain)
 }
 

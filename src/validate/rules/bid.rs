@@ -79,7 +79,6 @@ fn bid_route(cx: &mut Context<'_>) {
     let Some((index, concern)) = c
         .concerns
         .iter()
-        .flatten()
         .enumerate()
         .find(|(_, k)| !k.bid_situations.is_empty())
     else {
@@ -88,7 +87,6 @@ fn bid_route(cx: &mut Context<'_>) {
     let step_uses_bid = c
         .steps
         .iter()
-        .flatten()
         .any(|s| s.forms.iter().any(|f| BID_FORMS.contains(&f.as_str())));
     if !step_uses_bid {
         // Point at the user's own text: their concern, or their steps if the concern is built in.

@@ -3,12 +3,7 @@
 use super::Context;
 
 pub fn check(cx: &mut Context<'_>) {
-    let bands = cx
-        .config
-        .data_protection
-        .consent_bands
-        .as_deref()
-        .unwrap_or_default();
+    let bands = cx.config.data_protection.consent_bands.as_slice();
     let mut order: Vec<usize> = (0..bands.len()).collect();
     order.sort_by_key(|&i| (bands[i].min_age, bands[i].max_age));
 

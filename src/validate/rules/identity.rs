@@ -13,7 +13,7 @@ pub fn check(cx: &mut Context<'_>) {
 
 /// Every collection whose entries carry an id, with its JSON pointer.
 fn collections(c: &Config) -> Vec<(&'static str, Vec<&Id>)> {
-    let mut out = vec![
+    vec![
         (
             "/organisations",
             c.organisations.iter().map(|o| &o.id).collect(),
@@ -25,46 +25,19 @@ fn collections(c: &Config) -> Vec<(&'static str, Vec<&Id>)> {
         ),
         ("/services", c.services.iter().map(|s| &s.id).collect()),
         ("/bid/panels", c.bid.panels.iter().map(|p| &p.id).collect()),
-    ];
-    let optional: [(&'static str, Option<Vec<&Id>>); 6] = [
-        (
-            "/roles",
-            c.roles.as_ref().map(|v| v.iter().map(|r| &r.id).collect()),
-        ),
-        (
-            "/steps",
-            c.steps.as_ref().map(|v| v.iter().map(|s| &s.id).collect()),
-        ),
+        ("/roles", c.roles.iter().map(|r| &r.id).collect()),
+        ("/steps", c.steps.iter().map(|s| &s.id).collect()),
         (
             "/risk_levels",
-            c.risk_levels
-                .as_ref()
-                .map(|v| v.iter().map(|r| &r.id).collect()),
+            c.risk_levels.iter().map(|r| &r.id).collect(),
         ),
-        (
-            "/concerns",
-            c.concerns
-                .as_ref()
-                .map(|v| v.iter().map(|r| &r.id).collect()),
-        ),
-        (
-            "/kpis",
-            c.kpis.as_ref().map(|v| v.iter().map(|r| &r.id).collect()),
-        ),
+        ("/concerns", c.concerns.iter().map(|r| &r.id).collect()),
+        ("/kpis", c.kpis.iter().map(|r| &r.id).collect()),
         (
             "/bid/situations",
-            c.bid
-                .situations
-                .as_ref()
-                .map(|v| v.iter().map(|r| &r.id).collect()),
+            c.bid.situations.iter().map(|r| &r.id).collect(),
         ),
-    ];
-    out.extend(
-        optional
-            .into_iter()
-            .filter_map(|(p, ids)| ids.map(|ids| (p, ids))),
-    );
-    out
+    ]
 }
 
 fn duplicate_ids(cx: &mut Context<'_>) {

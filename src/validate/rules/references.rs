@@ -24,11 +24,11 @@ pub fn check(cx: &mut Context<'_>) {
     let known = Known {
         organisations: IdSet::of(c.organisations.iter().map(|o| &o.id)),
         areas: IdSet::of(c.areas.iter().map(|a| &a.id)),
-        roles: IdSet::of(c.roles.iter().flatten().map(|r| &r.id)),
-        risk_levels: IdSet::of(c.risk_levels.iter().flatten().map(|r| &r.id)),
-        concerns: IdSet::of(c.concerns.iter().flatten().map(|r| &r.id)),
+        roles: IdSet::of(c.roles.iter().map(|r| &r.id)),
+        risk_levels: IdSet::of(c.risk_levels.iter().map(|r| &r.id)),
+        concerns: IdSet::of(c.concerns.iter().map(|r| &r.id)),
         services: IdSet::of(c.services.iter().map(|s| &s.id)),
-        situations: IdSet::of(c.bid.situations.iter().flatten().map(|s| &s.id)),
+        situations: IdSet::of(c.bid.situations.iter().map(|s| &s.id)),
         forms: IdSet::of_str(LIBRARY.form_ids()),
         languages: IdSet::of_str(c.languages.iter().map(|l| l.tag.as_str())),
     };
@@ -111,7 +111,7 @@ impl Refs<'_, '_> {
         if let Some(agencies) = &c.forms.agencies {
             self.org(agencies, "/forms/agencies");
         }
-        for (i, role) in c.roles.iter().flatten().enumerate() {
+        for (i, role) in c.roles.iter().enumerate() {
             self.org(&role.organisations, &format!("/roles/{i}/organisations"));
         }
         for (i, entry) in c.entry_points.iter().enumerate() {
@@ -121,7 +121,7 @@ impl Refs<'_, '_> {
 
     fn steps(&mut self) {
         let c = self.cx.config;
-        for (i, step) in c.steps.iter().flatten().enumerate() {
+        for (i, step) in c.steps.iter().enumerate() {
             let p = format!("/steps/{i}");
             self.role(&step.responsible, &format!("{p}/responsible"));
             self.role(&step.accountable, &format!("{p}/accountable"));
@@ -167,7 +167,7 @@ impl Refs<'_, '_> {
 
     fn concerns_services_pathways(&mut self) {
         let c = self.cx.config;
-        for (i, concern) in c.concerns.iter().flatten().enumerate() {
+        for (i, concern) in c.concerns.iter().enumerate() {
             let p = format!("/concerns/{i}");
             self.one(
                 "risk level",
@@ -324,7 +324,7 @@ impl Refs<'_, '_> {
                 "the form library",
             );
         }
-        for (i, kpi) in c.kpis.iter().flatten().enumerate() {
+        for (i, kpi) in c.kpis.iter().enumerate() {
             if let Some(owner) = &kpi.owner {
                 self.one(
                     "role",

@@ -56,7 +56,7 @@ pub fn check(cx: &mut Context<'_>) {
         let section = defaulted
             .iter()
             .copied()
-            .find(|d| pointer.starts_with(&format!("{d}/")));
+            .find(|d| pointer.strip_prefix(d).is_some_and(|r| r.starts_with('/')));
         let mut missing = Vec::new();
         for &language in &configured {
             if present.contains(language) {

@@ -6,7 +6,7 @@ use crate::config::RiskTimeframe;
 
 pub fn check(cx: &mut Context<'_>) {
     let c = cx.config;
-    let levels = c.risk_levels.as_deref().unwrap_or_default();
+    let levels = c.risk_levels.as_slice();
     if levels.len() < 2 {
         cx.error(
             "too-few-risk-levels",
@@ -30,7 +30,7 @@ pub fn check(cx: &mut Context<'_>) {
             }
         }
     }
-    for (i, step) in c.steps.iter().flatten().enumerate() {
+    for (i, step) in c.steps.iter().enumerate() {
         if step.timeframe.is_some() && step.timeframe_by_risk.is_some() {
             cx.error(
                 "step-timeframe-conflict",
