@@ -49,6 +49,16 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Drops the configuration's document, typed configuration and forms, keeping the
+    /// diagnostics and the files they point into: what is left once a pack is resolved.
+    fn release_model(&mut self) {
+        self.config = None;
+        self.forms = None;
+        if let Some(source) = &mut self.source {
+            source.document = serde_json::Value::Null;
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
@@ -415,20 +425,16 @@ pub fn write_outputs(
     options: WriteOptions,
 ) -> Result<Vec<ManifestFile>, WriteError> {
     let files: Vec<ManifestFile> = outputs.iter().map(output::manifest_entry).collect();
-    let manifest = manifest_of(checked, prepared, config_path, &files);
+    let manifest = manifest_draft(checked, prepared, config_path).bytes(&prepared.pack, &files);
     output::write_atomically(out_dir, outputs, &manifest, options)?;
     Ok(files)
 }
 
-fn manifest_of(
-    checked: &Checked,
-    prepared: &Prepared,
-    config_path: &Path,
-    files: &[ManifestFile],
-) -> Vec<u8> {
+/// The manifest's draft: everything it takes from the checked configuration.
+fn manifest_draft(checked: &Checked, prepared: &Prepared, config_path: &Path) -> manifest::Draft {
     let config_dir = config_path.parent().unwrap_or(Path::new(""));
     let record_bytes = render::form_versions::to_bytes(&prepared.next_record);
-    manifest::manifest_bytes(&prepared.pack, files, checked, config_dir, &record_bytes)
+    manifest::Draft::of(&prepared.pack, checked, config_dir, &record_bytes)
 }
 
 /// Renders every selected output into `staging` as it is made: a build holds one
@@ -460,7 +466,10 @@ fn render_into(
 }
 
 /// Checks, resolves, renders and writes. `progress` is told each stage as it starts.
-/// The [`Checked`] is returned in every case so callers can show its diagnostics.
+/// The [`Checked`] is returned in every case so callers can show its diagnostics. Once
+/// the configuration has resolved, the returned one no longer holds the configuration
+/// itself (its `config`, `forms` and document are released before rendering, for
+/// memory): the build's `config/resolved.json` shows it, or [`check`] reads it again.
 pub fn build(
     config_path: &Path,
     out_dir: &Path,
@@ -469,7 +478,7 @@ pub fn build(
 ) -> (Checked, Result<BuildSummary, BuildError>) {
     let started = Instant::now();
     progress("checking the configuration");
-    let checked = check(config_path);
+    let mut checked = check(config_path);
     // Refuse a folder whose replacement would delete the input, before any work.
     let out_dir = match output::resolve_out_dir(out_dir, config_path) {
         Ok(dir) => dir,
@@ -483,23 +492,41 @@ pub fn build(
         return (checked, Err(BuildError::Warnings));
     }
     progress("resolving");
-    let result = prepare(&checked, config_path, &options.selection).and_then(|mut prepared| {
-        prepared.pack.cache = options.cache.clone();
-        let mut staging = output::Staging::open(&out_dir, options.write)?;
-        render_into(&prepared.pack, progress, &mut staging)?;
-        progress("writing");
-        let files = staging.files();
-        staging.commit(&manifest_of(&checked, &prepared, config_path, &files))?;
-        // Recorded once the forms are written, and only when something changed.
-        if prepared.next_record != prepared.record {
-            let config_dir = config_path.parent().unwrap_or(Path::new(""));
-            render::form_versions::save(config_dir, &prepared.next_record)
-                .map_err(BuildError::FormVersions)?;
-        }
-        Ok(BuildSummary {
-            files,
-            elapsed: started.elapsed(),
-        })
-    });
+    let result =
+        render_and_write(&mut checked, config_path, &out_dir, options, progress).map(|files| {
+            BuildSummary {
+                files,
+                elapsed: started.elapsed(),
+            }
+        });
     (checked, result)
+}
+
+/// Resolves, renders into the staging folder and commits it with its manifest. What the
+/// manifest needs from the checked configuration is taken first; the configuration's
+/// document, typed configuration and forms are then released (the pack holds its own),
+/// so that a large directory is not held twice while documents are laid out.
+fn render_and_write(
+    checked: &mut Checked,
+    config_path: &Path,
+    out_dir: &Path,
+    options: BuildOptions,
+    progress: &dyn Fn(&str),
+) -> Result<Vec<ManifestFile>, BuildError> {
+    let mut prepared = prepare(checked, config_path, &options.selection)?;
+    prepared.pack.cache = options.cache;
+    let manifest = manifest_draft(checked, &prepared, config_path);
+    checked.release_model();
+    let mut staging = output::Staging::open(out_dir, options.write)?;
+    render_into(&prepared.pack, progress, &mut staging)?;
+    progress("writing");
+    let files = staging.files();
+    staging.commit(&manifest.bytes(&prepared.pack, &files))?;
+    // Recorded once the forms are written, and only when something changed.
+    if prepared.next_record != prepared.record {
+        let config_dir = config_path.parent().unwrap_or(Path::new(""));
+        render::form_versions::save(config_dir, &prepared.next_record)
+            .map_err(BuildError::FormVersions)?;
+    }
+    Ok(files)
 }

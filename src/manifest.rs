@@ -192,51 +192,74 @@ struct ConfigIdentity<'a> {
     effective_date: String,
 }
 
-/// `manifest.json`. Warning locations are relative to the configuration's folder, so the
-/// manifest does not depend on where bipgen was run from.
-pub(crate) fn manifest_bytes(
-    pack: &pack::Pack,
-    files: &[ManifestFile],
-    checked: &Checked,
-    config_dir: &Path,
-    record: &[u8],
-) -> Vec<u8> {
-    let sop = &pack.config.sop;
-    let inputs = inputs(checked, record);
-    let manifest = Manifest {
-        format_version: MANIFEST_FORMAT,
-        inputs_sha256: inputs_sha256(&inputs),
-        inputs,
-        partial: (!pack.selection.is_whole()).then_some(&pack.selection),
-        generator: Generator {
-            name: "bipgen",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        config: ConfigIdentity {
-            file: &pack.config_file,
-            sha256: &pack.config_sha256,
-            country: sop.country.as_str(),
-            version: sop.version.to_string(),
-            status: sop.status,
-            effective_date: sop.effective_date.to_string(),
-        },
-        files,
-        translations: translations(checked, pack),
-        warnings: checked
-            .warnings()
-            .map(|d| {
-                let mut json = d.to_json(&checked.sources);
-                json.file = json.file.map(|f| {
-                    Path::new(f)
-                        .strip_prefix(config_dir)
-                        .map_or(f, |p| p.to_str().unwrap_or(f))
-                });
-                serde_json::to_value(json).unwrap_or_default()
-            })
-            .collect(),
-    };
-    // Plain data always serialises.
-    let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+/// What `manifest.json` says about the inputs, the translations and the warnings, taken
+/// from the checked configuration before rendering: a build then need not keep the
+/// configuration's document while it lays out documents.
+pub(crate) struct Draft {
+    inputs: Vec<InputFile>,
+    translations: BTreeMap<String, LanguageTranslations>,
+    warnings: Vec<Value>,
+}
+
+impl Draft {
+    /// Warning locations are relative to the configuration's folder, so the manifest does
+    /// not depend on where bipgen was run from.
+    pub(crate) fn of(
+        pack: &pack::Pack,
+        checked: &Checked,
+        config_dir: &Path,
+        record: &[u8],
+    ) -> Draft {
+        Draft {
+            inputs: inputs(checked, record),
+            translations: translations(checked, pack),
+            warnings: checked
+                .warnings()
+                .map(|d| {
+                    let mut json = d.to_json(&checked.sources);
+                    json.file = json.file.map(|f| {
+                        Path::new(f)
+                            .strip_prefix(config_dir)
+                            .map_or(f, |p| p.to_str().unwrap_or(f))
+                    });
+                    serde_json::to_value(json).unwrap_or_default()
+                })
+                .collect(),
+        }
+    }
+
+    /// `manifest.json`, once the files are written.
+    pub(crate) fn bytes(self, pack: &pack::Pack, files: &[ManifestFile]) -> Vec<u8> {
+        let Draft {
+            inputs,
+            translations,
+            warnings,
+        } = self;
+        let sop = &pack.config.sop;
+        let manifest = Manifest {
+            format_version: MANIFEST_FORMAT,
+            inputs_sha256: inputs_sha256(&inputs),
+            inputs,
+            partial: (!pack.selection.is_whole()).then_some(&pack.selection),
+            generator: Generator {
+                name: "bipgen",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            config: ConfigIdentity {
+                file: &pack.config_file,
+                sha256: &pack.config_sha256,
+                country: sop.country.as_str(),
+                version: sop.version.to_string(),
+                status: sop.status,
+                effective_date: sop.effective_date.to_string(),
+            },
+            files,
+            translations,
+            warnings,
+        };
+        // Plain data always serialises.
+        let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    }
 }

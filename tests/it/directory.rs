@@ -23,7 +23,8 @@ fn build_by_area(dir: &Path) -> (bipgen::config::Config, std::path::PathBuf) {
     };
     let (checked, result) = bipgen::build(&config, &out, options, &|_| {});
     result.unwrap_or_else(|e| panic!("{e} {:#?}", checked.diagnostics));
-    (checked.config.expect("the configuration was read"), out)
+    let read = bipgen::check(&config).config;
+    (read.expect("the configuration was read"), out)
 }
 
 /// A configuration text in English, as the Markdown shows it (between isolates).
