@@ -83,26 +83,62 @@ fn module_of(src: &Path, file: &Path) -> String {
 }
 
 /// The `crate::` paths a line names, as module paths (`crate::config::Text` → `config`,
-/// `crate::i18n::overlay::Overlay` → `i18n::overlay`).
+/// `crate::i18n::overlay::Overlay` → `i18n::overlay`), groups included
+/// (`crate::{pack, render::Output}` → `pack`, `render`). An item of the crate root
+/// (`crate::Checked`) names the root, `""`.
 fn named_modules(line: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut rest = line;
     while let Some(at) = rest.find("crate::") {
         rest = &rest[at + "crate::".len()..];
-        let path: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
-            .collect();
-        // Lowercase segments are modules; the first capitalised one is an item.
-        let modules: Vec<&str> = path
-            .split("::")
-            .take_while(|s| !s.is_empty() && s.starts_with(|c: char| c.is_ascii_lowercase()))
-            .collect();
-        if !modules.is_empty() {
-            found.push(modules.join("::"));
+        if let Some(group) = rest.strip_prefix('{') {
+            let end = group.find('}').unwrap_or(group.len());
+            for item in group[..end].split(',') {
+                found.push(module_path(item.trim()));
+            }
+            rest = &group[end..];
+        } else {
+            found.push(module_path(rest));
         }
     }
     found
+}
+
+/// The crate root names its modules without `crate::` (`validate::schema::repair`): the
+/// paths of a root line that start with a module of the layers.
+fn root_paths(line: &str) -> Vec<String> {
+    let tops: std::collections::BTreeSet<&str> = LAYERS
+        .iter()
+        .flat_map(|(_, modules)| modules.iter())
+        .filter_map(|m| m.split("::").next().filter(|t| !t.is_empty()))
+        .collect();
+    let mut found = Vec::new();
+    for (at, _) in line.match_indices("::") {
+        let start = line[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+            .map_or(0, |i| i + 1);
+        // Only a path's first segment, and not one that `crate::` already covers.
+        let before = &line[..start];
+        let word = &line[start..at];
+        if !word.contains("::") && tops.contains(word) && !before.ends_with("crate::") {
+            found.push(module_path(&line[start..]));
+        }
+    }
+    found
+}
+
+/// The module part of a path that follows `crate::`: its lowercase segments, up to the
+/// first capitalised one (an item).
+fn module_path(path: &str) -> String {
+    let path: String = path
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+        .collect();
+    let modules: Vec<&str> = path
+        .split("::")
+        .take_while(|s| !s.is_empty() && s.starts_with(|c: char| c.is_ascii_lowercase()))
+        .collect();
+    modules.join("::")
 }
 
 #[test]
@@ -112,6 +148,7 @@ fn imports_run_one_way_through_the_pipeline() {
     rust_files(&src, &mut files);
     files.sort();
     let mut back_edges = Vec::new();
+    let mut edges = std::collections::BTreeSet::new();
     let mut checked = 0;
     for file in &files {
         // The binary (main.rs and cli/) is the command line, above everything, and uses
@@ -129,9 +166,16 @@ fn imports_run_one_way_through_the_pipeline() {
                 break; // unit tests close the file
             }
             let code = line.split("//").next().unwrap_or("");
-            for target in named_modules(code) {
+            let mut targets = named_modules(code);
+            if module.is_empty() {
+                targets.extend(root_paths(code));
+            }
+            for target in targets {
                 checked += 1;
                 let (target_rank, target_layer) = layer_of(&target);
+                if target_rank != rank {
+                    edges.insert((rank, target_rank));
+                }
                 if target_rank > rank {
                     back_edges.push(format!(
                         "{}:{}: `{module}` ({layer}) uses `{target}` ({target_layer})",
@@ -151,6 +195,48 @@ fn imports_run_one_way_through_the_pipeline() {
         "imports against the pipeline's direction:\n{}",
         back_edges.join("\n")
     );
+    let picture = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/import-graph.md");
+    crate::support::golden(
+        &picture,
+        import_graph(&edges).as_bytes(),
+        crate::support::identical,
+    )
+    .unwrap();
+}
+
+/// The layers and the imports found between them, as a Mermaid flowchart (GitHub and most
+/// Markdown viewers draw it): every arrow points down the pipeline.
+fn import_graph(edges: &std::collections::BTreeSet<(usize, usize)>) -> String {
+    let mut out = String::from(
+        "# Import graph\n\n\
+         Which layer of `src/` uses which, as `tests/it/architecture.rs` finds them in the code\n\
+         (`crate::` paths; the command line in `src/main.rs` and `src/cli` sits above all of\n\
+         them). An arrow goes from the layer that imports to the layer it uses. The test\n\
+         fails on any arrow that points up, and when this picture no longer matches the code\n\
+         (refresh it with `BIPGEN_BLESS=1 cargo test --test it architecture`).\n\n\
+         ```mermaid\nflowchart TB\n",
+    );
+    for (rank, (name, modules)) in LAYERS.iter().enumerate().rev() {
+        let modules: Vec<String> = modules
+            .iter()
+            .map(|m| {
+                if m.is_empty() {
+                    "crate root".to_owned()
+                } else {
+                    m.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "    L{rank}[\"{name}<br/>{}\"]\n",
+            modules.join(", ")
+        ));
+    }
+    for (from, to) in edges.iter().rev() {
+        out.push_str(&format!("    L{from} --> L{to}\n"));
+    }
+    out.push_str("```\n");
+    out
 }
 
 #[test]
@@ -158,6 +244,15 @@ fn the_scan_sees_a_back_edge() {
     assert_eq!(
         named_modules("use crate::render::sop::text::Catalogue; crate::config::Text"),
         ["render::sop::text", "config"]
+    );
+    assert_eq!(
+        named_modules("use crate::{Checked, pack::Pack, render};"),
+        ["", "pack", "render"]
+    );
+    assert_eq!(
+        root_paths("validate::schema::repair(x); serde_json::to_value(crate::config::X)"),
+        // A function reads as a module; the layer goes by the longest prefix all the same.
+        ["validate::schema::repair"]
     );
     let (validate, _) = layer_of("validate::rules::codes");
     let (render, _) = layer_of("render::sop");
