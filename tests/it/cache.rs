@@ -252,3 +252,57 @@ fn the_command_line_keeps_its_cache_in_the_users_cache_folder_unless_told() {
     assert_eq!(entries(&mine), 3);
     assert!(!dir.path().join("unused").exists());
 }
+
+#[test]
+fn one_relabelled_form_lays_out_its_language_book_and_its_pair_pdf_only() {
+    // Chad prints French and Arabic side by side: a pair's forms are laid out one by one,
+    // so a new French label lays out the French book and that form's pair PDF, nothing
+    // else (the Arabic and English labels given are the ones the form already has).
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::operation::copy_chad(&dir.path().join("chad")).unwrap();
+    let cache = Arc::new(OutputCache::open(&dir.path().join("cache"), DEFAULT_LIMIT).unwrap());
+    let warm_out = dir.path().join("warm");
+    let before = build(&config, &warm_out, Some(&cache));
+    // One entry per language's form book, per form of the pair, and per language's SOP
+    // PDF and DOCX.
+    let pair_pdfs = before
+        .keys()
+        .filter(|p| p.to_string_lossy().ends_with("/fr+ar.pdf"))
+        .count();
+    assert!(
+        pair_pdfs > 10,
+        "{pair_pdfs} forms printed in French and Arabic"
+    );
+    let entries = 3 + pair_pdfs + 3 * 2;
+    assert_eq!(cache.misses.load(Ordering::Relaxed), entries);
+
+    let text = std::fs::read_to_string(&config).unwrap();
+    let relabel = "\n[forms.tailoring.bia_short]\nrelabel = { agency = { fr = \"Organisme\", ar = \"الجهة\", en = \"Agency\" } }\n";
+    std::fs::write(&config, format!("{text}{relabel}")).unwrap();
+    let (hits, misses) = (
+        cache.hits.load(Ordering::Relaxed),
+        cache.misses.load(Ordering::Relaxed),
+    );
+    let warm = build(&config, &warm_out, Some(&cache));
+    let made = cache.misses.load(Ordering::Relaxed) - misses;
+    let reused = cache.hits.load(Ordering::Relaxed) - hits;
+    assert_eq!(made, 2, "the French book and forms/bia_short/fr+ar.pdf");
+    assert_eq!(reused, entries - 2, "every other document is reused");
+    let cold = build(&config, &dir.path().join("cold"), None);
+    assert_same(&cold, &warm, "one French label");
+    let pdf = |files: &BTreeMap<PathBuf, Vec<u8>>, path: &str| files[Path::new(path)].clone();
+    for changed in [
+        "forms/bia_short/fr+ar.pdf",
+        "forms/bia_short/fr.pdf",
+        "forms/all-fr.pdf",
+    ] {
+        assert_ne!(pdf(&before, changed), pdf(&warm, changed), "{changed}");
+    }
+    for same in [
+        "forms/bia_short/ar.pdf",
+        "forms/bid_report/fr+ar.pdf",
+        "forms/all-en.pdf",
+    ] {
+        assert_eq!(pdf(&before, same), pdf(&warm, same), "{same}");
+    }
+}

@@ -21,7 +21,6 @@ pub fn tool(name: &str) -> Option<PathBuf> {
 /// A Python interpreter that can import every module in `modules`: the one in
 /// `.ci/venv` first, then `python3` on `PATH`. Missing modules are reported like a
 /// missing tool: a failure in CI, a skip elsewhere.
-#[allow(dead_code)] // each test binary compiles this module; not all of them use Python
 pub fn python_with(modules: &[&str]) -> Option<PathBuf> {
     let Some(python) = find_executable("python3") else {
         missing("`python3` is not installed");
@@ -75,7 +74,6 @@ fn missing(what: &str) {
 }
 
 /// The text of one part of a ZIP package (a DOCX's `word/document.xml`, say).
-#[allow(dead_code)] // each test binary compiles this module; not all of them read packages
 pub fn zip_part(package: &Path, part: &str) -> String {
     let file = std::fs::File::open(package).unwrap();
     let mut zip = zip::ZipArchive::new(file).unwrap();

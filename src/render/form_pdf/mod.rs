@@ -42,7 +42,14 @@ struct LaidBook {
 struct Export<'a> {
     book: &'a Book,
     laid: &'a LaidBook,
-    form: Option<usize>,
+    form: Option<LaidForm>,
+}
+
+/// A form of a laid-out book: its place among the book's forms, and in the pack.
+#[derive(Clone, Copy)]
+struct LaidForm {
+    in_book: usize,
+    in_pack: usize,
 }
 
 impl Renderer for FormPdfs {
@@ -60,10 +67,11 @@ impl Renderer for FormPdfs {
         }
         let books = books(pack);
 
-        // Lay out each book once, then export it and its forms on every core. Books go one
-        // at a time: a laid-out book holds a few hundred MB, and two at once cost memory
-        // without saving time, since the exports already keep both cores busy. A book
-        // whose layout input is in the cache is not laid out at all.
+        // Lay out each language's book once, then export it and its forms on every core.
+        // Books go one at a time: a laid-out book holds a few hundred MB, and two at once
+        // cost memory without saving time, since the exports already keep both cores busy.
+        // A pair's book is never written whole, so its forms are laid out one by one
+        // instead. Whatever's layout input is in the cache is not laid out at all.
         let per_book: Result<Vec<Vec<Output>>, RenderError> = crate::typeset::in_pool(|| {
             books
                 .iter()
@@ -75,7 +83,12 @@ impl Renderer for FormPdfs {
                         .into_iter()
                         .chain(forms)
                         .collect();
-                    let files = book_files(pack, book, &parts).map_err(|message| RenderError {
+                    let files = if book.cover {
+                        book_files(pack, book, &parts)
+                    } else {
+                        form_by_form_files(pack, book)
+                    };
+                    let files = files.map_err(|message| RenderError {
                         renderer: self.name(),
                         message,
                     })?;
@@ -158,13 +171,17 @@ fn book_files(
     let fingerprint = format!("{}\n{}", document.fingerprint(), paths.join("\n"));
     let cache = pack.cache.as_deref();
     crate::typeset::cache::cached(cache, "form-book", &fingerprint, || {
-        let laid = lay_out(pack, &document, printable).map_err(|m| format!("{whole}: {m}"))?;
+        let laid =
+            lay_out(pack, &document, printable, &all).map_err(|m| format!("{whole}: {m}"))?;
         let exports: Vec<Export> = parts
             .iter()
             .map(|&form| Export {
                 book,
                 laid: &laid,
-                form,
+                form: form.map(|f| LaidForm {
+                    in_book: f,
+                    in_pack: f,
+                }),
             })
             .collect();
         exports
@@ -176,6 +193,43 @@ fn book_files(
             })
             .collect()
     })
+}
+
+/// Every form's PDF of a book that is never written whole (a language pair), in pack
+/// order. Each form is laid out alone, on every core, with its own cache entry: a change
+/// to one form lays out that form again and no other, and no whole book is held in
+/// memory. Forms start their own pages and page numbers, so a form alone prints as it
+/// would in a book.
+fn form_by_form_files(pack: &Pack, book: &Book) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let cache = pack.cache.as_deref();
+    (0..pack.forms.forms.len())
+        .into_par_iter()
+        .map(|form| {
+            let path = book_path(pack, book, Some(form));
+            let located = |m: String| format!("{path}: {m}");
+            let (document, printable) =
+                form_document(pack, book, &[form], false, &path).map_err(located)?;
+            let fingerprint = format!("{}\n{path}", document.fingerprint());
+            let mut files =
+                crate::typeset::cache::cached(cache, "form-alone", &fingerprint, || {
+                    let laid = lay_out(pack, &document, printable, &[form]).map_err(located)?;
+                    // Without marks (a country's own template), the document is the form.
+                    let export = Export {
+                        book,
+                        laid: &laid,
+                        form: laid.parts.is_some().then_some(LaidForm {
+                            in_book: 0,
+                            in_pack: form,
+                        }),
+                    };
+                    let bytes = export_pdf(pack, &export, &path).map_err(located)?;
+                    Ok(vec![(path.clone(), bytes)])
+                })?;
+            files
+                .pop()
+                .ok_or_else(|| format!("{path}: the cache entry holds no PDF"))
+        })
+        .collect()
 }
 
 /// A book's PDF as an output: the pack, or one form of it.
@@ -217,17 +271,22 @@ fn book_path(pack: &Pack, book: &Book, form: Option<usize>) -> String {
     }
 }
 
+/// Lays out the document of `forms` and finds the pages of each.
 fn lay_out(
     pack: &Pack,
     document: &Document,
     printable: data::PrintData,
+    forms: &[usize],
 ) -> Result<LaidBook, String> {
     let typeset = typeset(document)?;
 
     // Each form starts at its mark and runs to the next form's (or the end).
     let marks = typeset.marks(FORM_MARK);
     let ids: Vec<&str> = marks.iter().map(|(id, _)| id.as_str()).collect();
-    let expected: Vec<&str> = pack.forms.forms.iter().map(|f| f.id.as_str()).collect();
+    let expected: Vec<&str> = forms
+        .iter()
+        .map(|&f| pack.forms.forms[f].id.as_str())
+        .collect();
     if ids != expected {
         return Ok(LaidBook {
             typeset,
@@ -326,7 +385,7 @@ fn export_pdf(pack: &Pack, export: &Export, path: &str) -> Result<Vec<u8>, Strin
     match (export.form, &export.laid.parts) {
         (None, _) => export.laid.typeset.to_pdf(),
         (Some(form), Some(parts)) => {
-            let (title, pages) = &parts[form];
+            let (title, pages) = &parts[form.in_book];
             let ident = ident(pack, path);
             export
                 .laid
@@ -334,7 +393,7 @@ fn export_pdf(pack: &Pack, export: &Export, path: &str) -> Result<Vec<u8>, Strin
                 .part(pages.clone(), title, &ident)?
                 .to_pdf()
         }
-        (Some(form), None) => typeset_forms(pack, export.book, &[form], false, path)?
+        (Some(form), None) => typeset_forms(pack, export.book, &[form.in_pack], false, path)?
             .0
             .to_pdf(),
     }
