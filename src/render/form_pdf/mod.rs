@@ -71,7 +71,7 @@ impl Renderer for FormPdfs {
         // Books go one at a time: a laid-out book holds a few hundred MB, and two at once
         // cost memory without saving time, since the exports already keep both cores busy.
         // A pair's book is never written whole, so its forms are laid out one by one
-        // instead. Whatever's layout input is in the cache is not laid out at all.
+        // instead. A document whose layout input is in the cache is not laid out at all.
         let per_book: Result<Vec<Vec<Output>>, RenderError> = crate::typeset::in_pool(|| {
             books
                 .iter()
