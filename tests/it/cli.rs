@@ -881,6 +881,35 @@ fn check_tries_the_country_templates_as_build_will() {
         .success();
 }
 
+/// A bilingual pair's forms are laid out one by one in `build`, so `check` tries them one
+/// by one too: a form template that works for a whole pack but not for a form alone is
+/// refused by `check`, naming the pair's PDF.
+#[test]
+fn check_lays_out_a_pairs_forms_alone_as_build_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::operation::copy_chad(dir.path()).unwrap();
+    let templates = dir.path().join("templates");
+    fs::create_dir_all(&templates).unwrap();
+    let form = fs::read_to_string("forms/print/form.typ").unwrap();
+    // A pack has many forms; a pair's document has one.
+    fs::write(
+        templates.join("form.typ"),
+        format!("{}\n#let second = data.forms.at(1)\n", form.trim_end()),
+    )
+    .unwrap();
+    let assert = bipgen().arg("check").arg(&config).assert().code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("error[template-error]"), "{stderr}");
+    assert!(stderr.contains("/fr+ar.pdf"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "form.typ:{}:",
+            form.trim_end().lines().count() + 1
+        )),
+        "{stderr}"
+    );
+}
+
 /// The country's own SOP sentences are printed too: a character no font draws, or one no
 /// document can hold, is found by `check` at its line in the sentence file, never by
 /// the PDF export in `build`.

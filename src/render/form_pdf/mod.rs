@@ -135,20 +135,29 @@ fn books(pack: &Pack) -> Vec<Book> {
     books
 }
 
-/// Lays out every book a build would, exporting nothing: with a country's own
-/// `templates/form.typ`, what only compiling finds (an unknown function, a field the data
-/// does not have) is found here, by `check`, rather than by `build`.
+/// Lays out every document a build would, exporting nothing: each language's book, and
+/// each form of a pair alone. With a country's own `templates/form.typ`, what only
+/// compiling finds (an unknown function, a field the data does not have) is found here,
+/// by `check`, rather than by `build`.
 pub fn try_layout(pack: &Pack) -> Result<(), String> {
     if pack.forms.forms.is_empty() {
         return Ok(());
     }
     let all: Vec<usize> = (0..pack.forms.forms.len()).collect();
+    let try_one = |book: &Book, forms: &[usize], form: Option<usize>| {
+        let path = book_path(pack, book, form);
+        typeset_forms(pack, book, forms, book.cover, &path)
+            .map(|_| ())
+            .map_err(|m| format!("{path}: {m}"))
+    };
     crate::typeset::in_pool(|| {
         books(pack).iter().try_for_each(|book| {
-            let path = book_path(pack, book, None);
-            typeset_forms(pack, book, &all, book.cover, &path)
-                .map(|_| ())
-                .map_err(|m| format!("{path}: {m}"))
+            if book.cover {
+                try_one(book, &all, None)
+            } else {
+                all.par_iter()
+                    .try_for_each(|&form| try_one(book, &[form], Some(form)))
+            }
         })
     })
 }
@@ -266,7 +275,7 @@ fn book_path(pack: &Pack, book: &Book, form: Option<usize>) -> String {
     match form {
         Some(form) => format!("forms/{}/{tags}.pdf", pack.forms.forms[form].id),
         None if book.cover => format!("forms/all-{tags}.pdf"),
-        // A pair's book is never written whole; errors in it concern all its forms.
+        // A pair has no book: its forms are laid out one by one.
         None => format!("forms/*/{tags}.pdf"),
     }
 }
