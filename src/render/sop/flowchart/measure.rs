@@ -90,46 +90,25 @@ impl Measure {
 
     /// `text` broken into lines no wider than `max` pt at `size` pt: at spaces (and at
     /// line breaks in the text), inside a word only when the word alone is too wide.
+    #[cfg(test)]
     pub fn wrap(&self, text: &str, size: f64, max: f64) -> Vec<String> {
-        let mut lines = Vec::new();
-        for paragraph in text.split('\n') {
-            let mut line = String::new();
-            for word in words(paragraph) {
-                let candidate = if line.is_empty() {
-                    word.to_owned()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(&candidate, size) <= max {
-                    line = candidate;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                if self.width(word, size) <= max {
-                    line = word.to_owned();
-                } else {
-                    let mut pieces = self.break_word(word, size, max);
-                    line = pieces.pop().unwrap_or_default();
-                    lines.extend(pieces);
-                }
-            }
-            if !line.is_empty() {
-                lines.push(line);
-            }
-        }
-        lines
+        self.wrap_measured(&self.measure_words(text), size, max)
     }
 
     /// As [`Measure::wrap`], with the same number of lines made as even as possible (the
     /// narrowest width that needs no more lines), so that no line is left with one word.
     pub fn wrap_balanced(&self, text: &str, size: f64, max: f64) -> Vec<String> {
-        let lines = self.wrap(text, size, max);
+        // Measured once: the search below wraps the same words at many widths.
+        let paragraphs = self.measure_words(text);
+        let lines = self.wrap_measured(&paragraphs, size, max);
         if lines.len() < 2 {
             return lines;
         }
-        let widest_word = words(text).map(|w| self.width(w, size)).fold(0.0, f64::max);
+        let widest_word = paragraphs
+            .iter()
+            .flatten()
+            .map(|w| w.width() * size)
+            .fold(0.0, f64::max);
         if widest_word > max {
             return lines;
         }
@@ -138,7 +117,7 @@ impl Measure {
         let mut best = lines.clone();
         for _ in 0..14 {
             let mid = (lo + hi) / 2.0;
-            let attempt = self.wrap(text, size, mid);
+            let attempt = self.wrap_measured(&paragraphs, size, mid);
             if attempt.len() <= lines.len() {
                 best = attempt;
                 hi = mid;
@@ -149,13 +128,69 @@ impl Measure {
         best
     }
 
+    /// The words of each line of `text`, with the advance of each character.
+    fn measure_words<'t>(&self, text: &'t str) -> Vec<Vec<Word<'t>>> {
+        text.split('\n')
+            .map(|paragraph| {
+                words(paragraph)
+                    .map(|text| Word {
+                        text,
+                        advances: text.chars().map(|c| self.advance(c)).collect(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Wrapping on measured words. A line's width is summed character by character in
+    /// reading order, exactly as [`Measure::width`] sums it, so both agree to the bit.
+    fn wrap_measured(&self, paragraphs: &[Vec<Word>], size: f64, max: f64) -> Vec<String> {
+        let space = self.advance(' ');
+        let mut lines = Vec::new();
+        for paragraph in paragraphs {
+            let mut line = String::new();
+            let mut line_em = 0.0;
+            for word in paragraph {
+                let candidate_em = if line.is_empty() {
+                    word.width()
+                } else {
+                    word.advances.iter().fold(line_em + space, |sum, a| sum + a)
+                };
+                if candidate_em * size <= max {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word.text);
+                    line_em = candidate_em;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                if word.width() * size <= max {
+                    line = word.text.to_owned();
+                    line_em = word.width();
+                } else {
+                    let mut pieces = self.break_word(word, size, max);
+                    line = pieces.pop().unwrap_or_default();
+                    line_em = self.width(&line, 1.0);
+                    lines.extend(pieces);
+                }
+            }
+            if !line.is_empty() {
+                lines.push(line);
+            }
+        }
+        lines
+    }
+
     /// A word too wide for a line, cut between characters (never before a combining mark).
-    fn break_word(&self, word: &str, size: f64, max: f64) -> Vec<String> {
+    fn break_word(&self, word: &Word, size: f64, max: f64) -> Vec<String> {
         let mut pieces = Vec::new();
         let mut piece = String::new();
         let mut width = 0.0;
-        for c in word.chars() {
-            let w = self.advance(c) * size;
+        for (c, advance) in word.text.chars().zip(&word.advances) {
+            let w = advance * size;
             if !piece.is_empty() && width + w > max && !is_mark(c) {
                 pieces.push(std::mem::take(&mut piece));
                 width = 0.0;
@@ -175,6 +210,19 @@ impl Measure {
             .iter()
             .map(|l| self.width(l, size))
             .fold(0.0, f64::max)
+    }
+}
+
+/// A word and the advance of each of its characters, in em.
+struct Word<'t> {
+    text: &'t str,
+    advances: Vec<f64>,
+}
+
+impl Word<'_> {
+    /// Summed in order from zero, as [`Measure::width`] sums a text.
+    fn width(&self) -> f64 {
+        self.advances.iter().sum()
     }
 }
 
