@@ -1,11 +1,11 @@
 //! An SVG chart rasterised by resvg with bipgen's own fonts only (never the machine's),
 //! on white.
 
-use std::collections::HashMap;
 use std::sync::{Arc, LazyLock};
 
 use resvg::tiny_skia;
 use resvg::usvg::{self, fontdb};
+use rustc_hash::FxHashMap;
 
 use crate::typeset::FONTS;
 
@@ -53,20 +53,35 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
     let factor = scale * 0.75;
     let width_px = (size.width() * factor).ceil() as u32;
     let height_px = (size.height() * factor).ceil() as u32;
-    let mut pixmap = tiny_skia::Pixmap::new(width_px.max(1), height_px.max(1))
-        .ok_or_else(|| format!("chart too large for a PNG ({width_px}×{height_px} px)"))?;
-    pixmap.fill(tiny_skia::Color::WHITE);
+    let too_large = || format!("chart too large for a PNG ({width_px}×{height_px} px)");
+    let size =
+        tiny_skia::IntSize::from_wh(width_px.max(1), height_px.max(1)).ok_or_else(too_large)?;
+    let pixels = (size.width() as usize)
+        .checked_mul(size.height() as usize)
+        .and_then(|n| n.checked_mul(4))
+        .ok_or_else(too_large)?;
+    // Drawn in this thread's canvas, kept from chart to chart: hundreds of fresh
+    // multi-megabyte pixmaps would each be new memory for the kernel to clear.
+    let mut canvas = CANVAS.take();
+    canvas.clear();
+    canvas.resize(pixels, 255); // opaque white
+    let mut pixmap = tiny_skia::Pixmap::from_vec(canvas, size).ok_or_else(too_large)?;
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(factor, factor),
         &mut pixmap.as_mut(),
     );
-    let bytes = encode(&pixmap).map_err(|e| format!("chart PNG: {e}"))?;
+    let encoded = encode(&pixmap).map_err(|e| format!("chart PNG: {e}"));
+    CANVAS.set(pixmap.take());
     Ok(Png {
-        bytes,
-        width_px: pixmap.width(),
-        height_px: pixmap.height(),
+        bytes: encoded?,
+        width_px: size.width(),
+        height_px: size.height(),
     })
+}
+
+thread_local! {
+    static CANVAS: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The pixmap as a PNG. It is opaque (drawn on white), so its premultiplied colours are
@@ -106,23 +121,24 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
 /// index per pixel; `None` when they have more than 256 colours.
 fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
     let mut palette: Vec<u8> = Vec::new();
-    let mut index_of: HashMap<[u8; 3], u8> = HashMap::new();
+    let mut index_of: FxHashMap<u32, u8> = FxHashMap::default();
     let mut indices = Vec::with_capacity(rgba.len() / 4);
     // Runs of one colour are the rule (background, fills, rules): skip the lookup.
-    let mut last: Option<([u8; 3], u8)> = None;
+    let mut last: Option<(u32, u8)> = None;
     for pixel in rgba.chunks_exact(4) {
-        let colour = [pixel[0], pixel[1], pixel[2]];
+        let colour = u32::from_le_bytes([pixel[0], pixel[1], pixel[2], 0]);
         let index = match last {
             Some((seen, index)) if seen == colour => index,
             _ => {
-                let next = index_of.len();
-                let index = *index_of.entry(colour).or_insert_with(|| next as u8);
-                if index_of.len() > next {
-                    if next == 256 {
-                        return None;
+                let index = match index_of.get(&colour) {
+                    Some(&index) => index,
+                    None => {
+                        let index = u8::try_from(index_of.len()).ok()?;
+                        index_of.insert(colour, index);
+                        palette.extend_from_slice(&pixel[..3]);
+                        index
                     }
-                    palette.extend_from_slice(&colour);
-                }
+                };
                 last = Some((colour, index));
                 index
             }
