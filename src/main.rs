@@ -32,7 +32,7 @@ fn restore_sigpipe() {
 /// No transparent huge pages for this process. mimalloc asks the kernel for them, and
 /// Typst's layout allocates and frees in bursts: each fresh 2 MiB page is cleared whole
 /// and counted whole, however little of it is used. Without them Chad's build peaks at
-/// about 450 MB instead of 520 MB, with a third of the system time.
+/// about 440 MB instead of 510 MB, with half the system time.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integer arguments and touches no memory of

@@ -54,10 +54,10 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
     let width_px = (size.width() * factor).ceil() as u32;
     let height_px = (size.height() * factor).ceil() as u32;
     let too_large = || format!("chart too large for a PNG ({width_px}×{height_px} px)");
-    let size =
+    let pixmap_size =
         tiny_skia::IntSize::from_wh(width_px.max(1), height_px.max(1)).ok_or_else(too_large)?;
-    let pixels = (size.width() as usize)
-        .checked_mul(size.height() as usize)
+    let pixels = (pixmap_size.width() as usize)
+        .checked_mul(pixmap_size.height() as usize)
         .and_then(|n| n.checked_mul(4))
         .ok_or_else(too_large)?;
     // Drawn in this thread's canvas, kept from chart to chart: hundreds of fresh
@@ -65,7 +65,7 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
     let mut canvas = CANVAS.take();
     canvas.clear();
     canvas.resize(pixels, 255); // opaque white
-    let mut pixmap = tiny_skia::Pixmap::from_vec(canvas, size).ok_or_else(too_large)?;
+    let mut pixmap = tiny_skia::Pixmap::from_vec(canvas, pixmap_size).ok_or_else(too_large)?;
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(factor, factor),
@@ -75,8 +75,8 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
     CANVAS.set(pixmap.take());
     Ok(Png {
         bytes: encoded?,
-        width_px: size.width(),
-        height_px: size.height(),
+        width_px: pixmap_size.width(),
+        height_px: pixmap_size.height(),
     })
 }
 
