@@ -27,8 +27,9 @@ pub use engine::{CHAPTERS, template_name};
 
 const RENDERER: &str = "sop";
 
-/// The largest Markdown, in bytes, whose languages are laid out side by side. Chad's
-/// SOPs are 110–190 KiB; an operation with 200 services writes 400–670 KiB per language.
+/// The largest Markdown, in bytes, whose languages are laid out side by side. With its
+/// flowcharts, an SOP's layout holds roughly 1 MB per KiB of Markdown. Chad's SOPs are
+/// 110–190 KiB; an operation with 200 services writes 400–670 KiB per language.
 const SIDE_BY_SIDE_MARKDOWN: usize = 256 * 1024;
 
 /// The same for two volumes of an area's service directory: tables, with no flowchart to
