@@ -10,7 +10,7 @@
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
@@ -32,7 +32,15 @@ pub struct OutputCache {
     identity: String,
     pub hits: AtomicUsize,
     pub misses: AtomicUsize,
+    /// The folder's size as this process last knew it: what the last scan found plus
+    /// what has been stored since. The folder is scanned again (and trimmed) only when
+    /// this passes the bound, so storing hundreds of small entries (a large operation's
+    /// charts) does not read the folder once per entry.
+    known_size: AtomicU64,
 }
+
+/// `known_size` before the first scan.
+const NOT_SCANNED: u64 = u64::MAX;
 
 impl OutputCache {
     /// Opens (creating it) the cache folder `dir`, kept under `limit` bytes.
@@ -44,6 +52,7 @@ impl OutputCache {
             identity: binary_identity(),
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
+            known_size: AtomicU64::new(NOT_SCANNED),
         })
     }
 
@@ -112,11 +121,21 @@ impl OutputCache {
             Ok(())
         });
         if stored.is_ok() {
-            self.trim();
+            let added = bytes.len() as u64;
+            let known =
+                self.known_size
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |known| {
+                        (known != NOT_SCANNED).then(|| known.saturating_add(added))
+                    });
+            if !matches!(known, Ok(before) if before.saturating_add(added) <= self.limit) {
+                self.trim();
+            }
         }
     }
 
     /// Removes the least recently used entries until the folder is within its bound.
+    /// Another build sharing the folder is seen at the next scan: together two builds
+    /// may pass the bound by what they store between their scans.
     pub fn trim(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
@@ -130,18 +149,18 @@ impl OutputCache {
             })
             .collect();
         let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
-        if total <= self.limit {
-            return;
-        }
-        files.sort();
-        for (_, len, path) in files {
-            if total <= self.limit {
-                break;
+        if total > self.limit {
+            files.sort();
+            for (_, len, path) in files {
+                if total <= self.limit {
+                    break;
+                }
+                if fs::remove_file(&path).is_ok() {
+                    total -= len;
+                }
             }
-            if fs::remove_file(&path).is_ok() {
-                total -= len;
-            }
         }
+        self.known_size.store(total, Ordering::Relaxed);
     }
 
     /// The size of the folder's entries, in bytes.

@@ -45,6 +45,15 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     found
 }
 
+/// How many flowcharts the SOPs in `output` draw: each has its own cache entry for the
+/// DOCX's PNG, made whenever a DOCX is made and reused while the chart is unchanged.
+fn charts(output: &BTreeMap<PathBuf, Vec<u8>>) -> usize {
+    output
+        .keys()
+        .filter(|p| p.starts_with("sop") && p.extension().is_some_and(|x| x == "svg"))
+        .count()
+}
+
 fn build(
     config: &Path,
     out: &Path,
@@ -170,8 +179,13 @@ fn a_cached_build_is_byte_identical_to_a_cold_one_across_edits() {
             // Unchanged: every laid-out document comes from the cache (2 languages:
             // the form packs, the SOP PDFs and DOCX files).
             "nothing changed" => assert_eq!(reused, 6, "{step}"),
-            // An SOP edit leaves the printed forms alone, and the reverse.
-            "an SOP template" => assert_eq!(reused, 2, "{step}: the form packs"),
+            // An SOP edit leaves the printed forms alone, and the reverse. The SOP's
+            // text changed, not its charts: their PNGs are reused.
+            "an SOP template" => assert_eq!(
+                reused,
+                2 + charts(&cold),
+                "{step}: the form packs and the charts"
+            ),
             "a logo" => assert_eq!(reused, 4, "{step}: the SOPs"),
             _ => {}
         }
@@ -201,7 +215,11 @@ fn a_cached_build_is_byte_identical_to_a_cold_one_across_edits() {
     let misses = cache.misses.load(Ordering::Relaxed);
     let warm = build(&config, &warm_out, Some(&cache));
     assert_same(&cold, &warm, "damaged entries");
-    assert_eq!(cache.misses.load(Ordering::Relaxed) - misses, 6);
+    assert!(charts(&cold) > 0);
+    assert_eq!(
+        cache.misses.load(Ordering::Relaxed) - misses,
+        6 + charts(&cold)
+    );
 
     // Two builds at once share the folder.
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
@@ -253,13 +271,15 @@ fn the_command_line_keeps_its_cache_in_the_users_cache_folder_unless_told() {
         );
     };
     run("xdg", &[]);
-    // One language: the form pack, the SOP's PDF and its DOCX.
-    assert_eq!(entries(&dir.path().join("xdg/bipgen")), 3);
+    // One language: the form pack, the SOP's PDF and its DOCX, and each chart's PNG.
+    let charts = charts(&files(&dir.path().join("out")));
+    assert!(charts > 0);
+    assert_eq!(entries(&dir.path().join("xdg/bipgen")), 3 + charts);
     run("none", &["--no-cache"]);
     assert!(!dir.path().join("none").exists());
     let mine = dir.path().join("mine");
     run("unused", &["--cache-dir", mine.to_str().unwrap()]);
-    assert_eq!(entries(&mine), 3);
+    assert_eq!(entries(&mine), 3 + charts);
     assert!(!dir.path().join("unused").exists());
 }
 

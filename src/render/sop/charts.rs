@@ -4,6 +4,7 @@
 
 use crate::config::{Direction, Language, RiskTimeframe};
 use crate::pack::Pack;
+use crate::typeset::cache::{OutputCache, cached};
 
 use super::flowchart::{self, Edge, EdgeStyle, Graph, Node, Scene, Shape, Typeface};
 use super::text::Prose;
@@ -22,14 +23,29 @@ pub struct Chart {
     pub svg: String,
 }
 
+/// Pixels per point of a chart in the DOCX: twice the point size, for print.
+const DOCX_SCALE: f32 = 2.0;
+
 impl Chart {
-    /// The chart as a PNG for DOCX (twice the point size, for print).
-    pub fn png(&self) -> Result<super::docx::Png, String> {
-        let png = flowchart::to_png(&self.svg, 2.0)?;
+    /// The chart as a PNG for DOCX. Rasterising is the DOCX's main cost in a large
+    /// operation, and an edit leaves most charts as they were, so each chart's PNG is
+    /// kept in `cache` by its SVG: a chart drawn before is not drawn again.
+    pub fn png(&self, cache: Option<&OutputCache>) -> Result<super::docx::Png, String> {
+        let fingerprint = format!("{DOCX_SCALE}\n{}", self.svg);
+        let files = cached(cache, "chart-png", &fingerprint, || {
+            let png = flowchart::to_png(&self.svg, DOCX_SCALE)?;
+            Ok(vec![("chart.png".to_owned(), png.bytes)])
+        })?;
+        let bytes = files
+            .into_iter()
+            .next()
+            .map(|(_, bytes)| bytes)
+            .ok_or_else(|| format!("{}: the cache entry holds no PNG", self.url))?;
+        let (width_px, height_px) = flowchart::png_size(&bytes)?;
         Ok(super::docx::Png {
-            bytes: png.bytes,
-            width_px: png.width_px,
-            height_px: png.height_px,
+            bytes,
+            width_px,
+            height_px,
             description: Some(self.alt.clone()),
         })
     }

@@ -480,19 +480,20 @@ impl SopDocument {
                 .collect();
             crate::model::sha256_hex(&joined)
         };
-        let made =
-            crate::typeset::cache::cached(pack.cache.as_deref(), "sop-docx", &fingerprint, || {
-                Ok(vec![(
-                    "sop.docx".into(),
-                    self.write_docx(events, title, &header, font, &created, &labels)?,
-                )])
-            });
+        let cache = pack.cache.as_deref();
+        let made = crate::typeset::cache::cached(cache, "sop-docx", &fingerprint, || {
+            Ok(vec![(
+                "sop.docx".into(),
+                self.write_docx(cache, events, title, &header, font, &created, &labels)?,
+            )])
+        });
         made.map(|mut files| files.swap_remove(0).1)
     }
 
     #[allow(clippy::too_many_arguments)]
     fn write_docx(
         &self,
+        cache: Option<&crate::typeset::cache::OutputCache>,
         events: &[pulldown_cmark::Event<'_>],
         title: &str,
         header: &str,
@@ -506,7 +507,7 @@ impl SopDocument {
             use rayon::prelude::*;
             self.charts
                 .par_iter()
-                .map(|c| Ok((c.url.clone(), c.png()?)))
+                .map(|c| Ok((c.url.clone(), c.png(cache)?)))
                 .collect::<Result<BTreeMap<_, _>, String>>()?
         };
         docx::write_docx(

@@ -80,6 +80,14 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
     })
 }
 
+/// The width and height in pixels of the PNG `bytes`, from its header.
+pub fn png_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().map_err(|e| format!("chart PNG: {e}"))?;
+    let info = reader.info();
+    Ok((info.width, info.height))
+}
+
 thread_local! {
     static CANVAS: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
