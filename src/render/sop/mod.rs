@@ -10,6 +10,7 @@ pub mod escape;
 pub mod flowchart;
 mod html;
 pub mod markdown;
+mod own_page;
 pub mod passages;
 mod pdf;
 pub mod text;

@@ -263,9 +263,11 @@ fn introduces_figure(events: &[Event<'_>], start: usize) -> Option<usize> {
 }
 
 /// The body: Markdown H1 is the title page's title, H2 chapters are level-1 headings
-/// (each on a new page), H3 and H4 sections below them.
+/// (each on a new page), H3 and H4 sections below them; an H3 section that fills pages
+/// of its own starts on a new one.
 pub fn markup(events: &[Event<'_>]) -> String {
     let mut out = String::from("#import \"/sop.typ\": *\n");
+    let own_page = super::own_page::sections_on_own_page(events);
     // Open lists and tables, to close them with the right syntax.
     let mut contents_written = false;
     let mut table_cells: Vec<usize> = Vec::new();
@@ -281,6 +283,9 @@ pub fn markup(events: &[Event<'_>]) -> String {
                     if *h == HeadingLevel::H2 && !contents_written {
                         out.push_str("#sop-contents()\n");
                         contents_written = true;
+                    }
+                    if own_page[i] {
+                        out.push_str("#pagebreak(weak: true)\n");
                     }
                     out.push_str(&format!("#heading(level: {})[", level(*h)));
                 }
