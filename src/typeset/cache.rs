@@ -133,9 +133,9 @@ impl OutputCache {
         }
     }
 
-    /// Removes the least recently used entries until the folder is within its bound.
-    /// Another build sharing the folder is seen at the next scan: together two builds
-    /// may pass the bound by what they store between their scans.
+    /// Removes the least recently used entries, when the folder is past its bound, until
+    /// it is an eighth below. Another build sharing the folder is seen at the next scan:
+    /// together two builds may pass the bound by what they store between their scans.
     pub fn trim(&self) {
         let Ok(entries) = fs::read_dir(&self.dir) else {
             return;
@@ -150,9 +150,12 @@ impl OutputCache {
             .collect();
         let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
         if total > self.limit {
+            // An eighth below the bound, so that a full folder is not scanned again at
+            // each of the next entries.
+            let target = self.limit - self.limit / 8;
             files.sort();
             for (_, len, path) in files {
-                if total <= self.limit {
+                if total <= target {
                     break;
                 }
                 if fs::remove_file(&path).is_ok() {
@@ -333,6 +336,8 @@ mod tests {
         }
         assert!(cache.get(&keys[1]).is_none());
         assert!(cache.get(&keys[5]).is_some());
+        // A trim leaves room below the bound, so a full folder is not scanned at each entry.
+        assert!(cache.size() <= 10_000 - 10_000 / 8, "{}", cache.size());
         // An entry larger than the bound is not kept at all.
         let big = vec![0u8; 20_000];
         cache.put(&cache.key("k", "big"), &[("f", &big)]);
