@@ -33,8 +33,10 @@ impl Chart {
     pub fn png(&self, cache: Option<&OutputCache>) -> Result<super::docx::Png, String> {
         let fingerprint = format!("{DOCX_SCALE}\n{}", self.svg);
         let files = cached(cache, "chart-png", &fingerprint, || {
-            let png = flowchart::to_png(&self.svg, DOCX_SCALE)?;
-            Ok(vec![("chart.png".to_owned(), png.bytes)])
+            Ok(vec![(
+                "chart.png".to_owned(),
+                flowchart::to_png(&self.svg, DOCX_SCALE)?,
+            )])
         })?;
         let bytes = files
             .into_iter()

@@ -15,7 +15,7 @@ mod tests;
 
 use serde::Serialize;
 
-pub use png::{Png, png_size, to_png};
+pub use png::{png_size, to_png};
 pub use svg::to_svg;
 
 /// What to draw: nodes and the edges between them, in reading order.

@@ -9,12 +9,6 @@ use rustc_hash::FxHashMap;
 
 use crate::typeset::FONTS;
 
-pub struct Png {
-    pub bytes: Vec<u8>,
-    pub width_px: u32,
-    pub height_px: u32,
-}
-
 /// The bundled font files, each once.
 pub(super) static FONT_DB: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
     let mut db = fontdb::Database::new();
@@ -32,8 +26,9 @@ pub(super) static FONT_DB: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
     Arc::new(db)
 });
 
-/// Rasterises `svg` at `scale` pixels per point (the chart SVGs are sized in points).
-pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
+/// Rasterises `svg` at `scale` pixels per point (the chart SVGs are sized in points), as
+/// PNG bytes; [`png_size`] reads their size back.
+pub fn to_png(svg: &str, scale: f32) -> Result<Vec<u8>, String> {
     if !(scale.is_finite() && scale > 0.0) {
         return Err(format!("invalid PNG scale {scale}"));
     }
@@ -73,11 +68,7 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Png, String> {
     );
     let encoded = encode(&pixmap).map_err(|e| format!("chart PNG: {e}"));
     CANVAS.set(pixmap.take());
-    Ok(Png {
-        bytes: encoded?,
-        width_px: pixmap_size.width(),
-        height_px: pixmap_size.height(),
-    })
+    encoded
 }
 
 /// The width and height in pixels of the PNG `bytes`, from its header.
