@@ -79,7 +79,7 @@ pub fn render_chapter(tera: &Tera, chapter: &str, context: &Context) -> Result<S
 pub fn for_language(
     tera: &Tera,
     prose: Arc<Prose>,
-    lookups: Arc<Value>,
+    lookups: Arc<Names>,
     unknown: Unknown,
     citer: Arc<Citer>,
 ) -> Tera {
@@ -206,15 +206,16 @@ pub fn for_language(
         },
     );
     let p = prose.clone();
-    let roles = lookups.get("role").cloned().unwrap_or_default();
+    let names_of = lookups.clone();
     tera.register_filter(
         "parties",
         move |value: &Value, _: &HashMap<String, Value>| {
             // A default role the country keeps shows its own name; one it does not define
             // is described in the SOP's words (`data.party.<id>`).
+            let roles = names_of.get("role");
             let names: Vec<String> = strings(value)
-                .map(|id| match roles.get(id) {
-                    Some(_) => display_name(&roles, id),
+                .map(|id| match roles.and_then(|r| r.get(id)) {
+                    Some(name) => name.clone(),
                     None => p
                         .lookup(&format!("data.party.{id}"))
                         .map_or_else(|| id.to_owned(), |f| f.text.to_owned()),
@@ -236,7 +237,14 @@ pub fn for_language(
                 Value::String(s) => vec![s.as_str()],
                 _ => Vec::new(),
             };
-            let names: Vec<String> = ids.iter().map(|id| display_name(table, id)).collect();
+            let names: Vec<String> = ids
+                .iter()
+                .map(|id| {
+                    table
+                        .get(*id)
+                        .map_or_else(|| (*id).to_owned(), Clone::clone)
+                })
+                .collect();
             Ok(Value::String(join_list(&p, &names)))
         },
     );
@@ -252,12 +260,34 @@ fn strings(value: &Value) -> impl Iterator<Item = &str> {
         .filter_map(Value::as_str)
 }
 
+/// What `names(of=…)` and `parties` show for an id: for each lookup of the template
+/// context (`role`, `org`, `service`, …), each id's name. Only the names are kept, not the
+/// entries, so the lookups do not hold a second copy of a large service directory.
+pub type Names = HashMap<String, HashMap<String, String>>;
+
+/// The names of every lookup in `context`: each top-level object's entries by id. A
+/// section that is not keyed by id names nothing, so its ids show as written.
+pub fn names(context: &Value) -> Names {
+    let Some(sections) = context.as_object() else {
+        return Names::new();
+    };
+    sections
+        .iter()
+        .map(|(section, table)| {
+            let names = table
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(id, entry)| (id.clone(), display_name(entry, id)))
+                .collect();
+            (section.clone(), names)
+        })
+        .collect()
+}
+
 /// The name an entry shows: an organisation by its acronym when it has one, anything
 /// else by its label, name or title.
-fn display_name(table: &Value, id: &str) -> String {
-    let Some(entry) = table.get(id) else {
-        return id.to_owned();
-    };
+fn display_name(entry: &Value, id: &str) -> String {
     ["acronym", "label", "name", "title"]
         .iter()
         .find_map(|key| entry.get(*key).and_then(Value::as_str))
@@ -353,5 +383,42 @@ impl tera::Function for Sentence {
 
     fn is_safe(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_keep_each_entrys_shown_name_and_nothing_else() {
+        let context = json!({
+            "org": {
+                "unhcr": { "acronym": "UNHCR", "name": "Office of the High Commissioner" },
+                "ngo": { "name": "Partner NGO", "description": "A long text" },
+            },
+            "role": { "case_worker": { "title": "Caseworker" } },
+            "area": { "north": { "id": "north" } },
+            "services": [{ "id": "s1", "name": "Safe space" }],
+            "lang": { "tag": "en" },
+        });
+        let names = names(&context);
+        assert_eq!(names["org"]["unhcr"], "UNHCR", "an acronym comes first");
+        assert_eq!(names["org"]["ngo"], "Partner NGO");
+        assert_eq!(names["role"]["case_worker"], "Caseworker");
+        assert_eq!(
+            names["area"]["north"], "north",
+            "an entry with no name shows its id"
+        );
+        assert!(names["services"].is_empty(), "a list is not a lookup by id");
+        assert_eq!(
+            names["lang"]["tag"], "tag",
+            "a value that is no entry shows its key"
+        );
+        assert!(
+            !names["org"].values().any(|n| n.contains("long text")),
+            "only names are kept"
+        );
     }
 }

@@ -72,7 +72,7 @@ impl Renderer for Sop {
         // handed over and dropped before the next, so memory stays that of one or two
         // documents; the language's localised configuration serves all.
         for language in &languages {
-            let writer = Writer::new(pack, &tera, language).map_err(error)?;
+            let mut writer = Writer::new(pack, &tera, language).map_err(error)?;
             let sop = writer.sop().map_err(error)?;
             hand_over(crate::typeset::in_pool(|| sop.outputs(pack)).map_err(error)?)?;
             drop(sop);
@@ -158,7 +158,7 @@ pub fn for_language(
 /// Typst error) is found here, by `check`, rather than by `build`.
 pub fn try_language(pack: &Pack, language: &Language, laid_out: bool) -> Result<(), String> {
     let tera = engine::load(&pack.templates)?;
-    let writer = Writer::new(pack, &tera, language)?;
+    let mut writer = Writer::new(pack, &tera, language)?;
     let document = writer.sop()?;
     // The directory's template too, with one area, even while the SOP prints the directory.
     if pack.templates.contains_key(engine::DIRECTORY) {
@@ -264,8 +264,9 @@ impl<'p> Writer<'p> {
         let fallback_used = !prose.from_fallback(&english).is_empty()
             || pack.translations.get(tag).is_some_and(|c| c.fallback > 0);
         let context_value = context::build(pack, language, &prose, fallback_used);
-        let context = tera::Context::from_value(context_value.clone())
-            .map_err(|e| format!("SOP context: {e}"))?;
+        let names = Arc::new(engine::names(&context_value));
+        let context =
+            tera::Context::from_value(context_value).map_err(|e| format!("SOP context: {e}"))?;
         let unknown: engine::Unknown = Arc::new(Mutex::new(BTreeSet::new()));
         let country_sources = pack
             .config
@@ -278,13 +279,7 @@ impl<'p> Writer<'p> {
             country_sources,
             &pack.defaulted,
         ));
-        let tera = engine::for_language(
-            tera,
-            prose.clone(),
-            Arc::new(context_value),
-            unknown.clone(),
-            citer.clone(),
-        );
+        let tera = engine::for_language(tera, prose.clone(), names, unknown.clone(), citer.clone());
         Ok(Self {
             pack,
             language,
@@ -330,7 +325,7 @@ impl<'p> Writer<'p> {
     }
 
     /// One area's service directory, as a document of its own.
-    fn volume(&self, volume: &crate::pack::DirectoryVolume) -> Result<SopDocument, String> {
+    fn volume(&mut self, volume: &crate::pack::DirectoryVolume) -> Result<SopDocument, String> {
         let tag = self.language.tag.as_str();
         let area = match &volume.area {
             Some(id) => self
@@ -345,12 +340,12 @@ impl<'p> Writer<'p> {
             None => self.prose.get("referral.all_areas"),
         };
         let title = self.prose.get("directory.title").replace("{area}", &area);
-        let mut context = self.context.clone();
-        context.insert("volume", volume);
-        let text = self
-            .tera
-            .render(engine::DIRECTORY, &context)
-            .map_err(|e| engine::describe_error(&e))?;
+        // The context holds the whole directory: the volume joins it for this render
+        // rather than being rendered with a copy of it.
+        self.context.insert("volume", volume);
+        let rendered = self.tera.render(engine::DIRECTORY, &self.context);
+        self.context.remove("volume");
+        let text = rendered.map_err(|e| engine::describe_error(&e))?;
         self.no_unknown_keys()?;
         // Sentences marked with their source (the directory's upkeep) carry the mark here too.
         let markdown = markdown::tidy(&self.citer.resolve(&text, &mut 0));
