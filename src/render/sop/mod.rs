@@ -33,11 +33,13 @@ const RENDERER: &str = "sop";
 /// 110–190 KiB; an operation with 200 services writes 400–670 KiB per language.
 const SIDE_BY_SIDE_MARKDOWN: usize = 256 * 1024;
 
-/// The same for two volumes of an area's service directory: tables, with no flowchart to
-/// rasterise, take far less per KiB. With 20,000 services in 12 areas a volume is 1.6 to
-/// 3.2 MB of Markdown (Arabic letters take two bytes), and two side by side peak at
-/// 1.9 GB against 1.4 GB one at a time, in 76 s instead of 119 s.
-const SIDE_BY_SIDE_VOLUME: usize = 4 * 1024 * 1024;
+/// The same for two documents of an area's service directory. A larger one is laid out
+/// alone, and uses both cores by itself: each long service type in it starts a page
+/// (`own_page`), and Typst lays out the pages between breaks side by side. With 20,000
+/// services in 12 areas a document is 1.6 to 3.2 MB of Markdown and about 400 pages;
+/// alone, a build peaks at 1.07 GB in 87 s, against 1.53 GB in 79 s two at a time. With
+/// 2,000 services they are 175–350 KiB, and still go two by two.
+const SIDE_BY_SIDE_VOLUME: usize = 512 * 1024;
 
 pub struct Sop;
 
@@ -391,6 +393,21 @@ impl SopDocument {
 
     fn rtl(&self) -> bool {
         self.language.direction == Direction::Rtl
+    }
+
+    /// The SOP itself, as opposed to one of its directory documents.
+    fn is_sop(&self) -> bool {
+        self.stem == SOP_STEM
+    }
+
+    /// The headings that divide the document into sections: the SOP's chapters hold
+    /// sections (Markdown H3); a directory document is divided by service type (H2).
+    fn section_level(&self) -> pulldown_cmark::HeadingLevel {
+        if self.is_sop() {
+            pulldown_cmark::HeadingLevel::H3
+        } else {
+            pulldown_cmark::HeadingLevel::H2
+        }
     }
 
     /// The running header: title and version.

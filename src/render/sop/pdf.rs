@@ -43,7 +43,7 @@ pub fn render(
         "dir": if document.rtl() { "rtl" } else { "ltr" },
         "fonts": fonts,
         "draft": sop.status == Status::Draft,
-        "chapter_pages": document.stem == super::SOP_STEM,
+        "chapter_pages": document.is_sop(),
         "draft_mark": prose.get("document.draft_mark"),
         "paper": match pack.config.forms.paper { Paper::A4 => "a4", Paper::Letter => "us-letter" },
         // Page numbers in the language's digits, in the footer and the contents.
@@ -62,7 +62,10 @@ pub fn render(
             "/meta.json".to_owned(),
             serde_json::to_vec(&meta).unwrap_or_default(),
         ),
-        ("/body.typ".to_owned(), markup(events).into_bytes()),
+        (
+            "/body.typ".to_owned(),
+            markup(events, document.section_level()).into_bytes(),
+        ),
     ];
     for chart in &document.charts {
         let path = format!("/{}.json", chart.url.trim_end_matches(".svg"));
@@ -263,11 +266,11 @@ fn introduces_figure(events: &[Event<'_>], start: usize) -> Option<usize> {
 }
 
 /// The body: Markdown H1 is the title page's title, H2 chapters are level-1 headings
-/// (each on a new page), H3 and H4 sections below them; an H3 section that fills pages
-/// of its own starts on a new one.
-pub fn markup(events: &[Event<'_>]) -> String {
+/// (each on a new page), H3 and H4 sections below them. A section at `sections` (H3 in
+/// the SOP, H2 in a directory document) that fills pages of its own starts on a new one.
+pub fn markup(events: &[Event<'_>], sections: HeadingLevel) -> String {
     let mut out = String::from("#import \"/sop.typ\": *\n");
-    let own_page = super::own_page::sections_on_own_page(events);
+    let own_page = super::own_page::sections_on_own_page(events, sections);
     // Open lists and tables, to close them with the right syntax.
     let mut contents_written = false;
     let mut table_cells: Vec<usize> = Vec::new();
@@ -421,15 +424,18 @@ mod tests {
             "{widths:?}"
         );
         // A box of its own, left to right, so a right-to-left line cannot move its `+`.
-        let body = markup(&super::super::markdown::parse(&table));
+        let body = markup(&super::super::markdown::parse(&table), HeadingLevel::H3);
         assert!(body.contains("#box[#set text(dir: ltr);"), "{body}");
     }
 
     #[test]
     fn text_is_always_a_string_literal() {
-        let body = markup(&super::super::markdown::parse(
-            "## Title\n\n#set page(width: 1pt) *bold* \\$x\\$ \\<y> \"q\" \\\\ end\n",
-        ));
+        let body = markup(
+            &super::super::markdown::parse(
+                "## Title\n\n#set page(width: 1pt) *bold* \\$x\\$ \\<y> \"q\" \\\\ end\n",
+            ),
+            HeadingLevel::H3,
+        );
         assert!(body.contains(r##"#"#set page(width: 1pt) ";"##), "{body}");
         assert!(body.contains(r#"\"q\" ";"#), "{body}");
         assert!(body.contains(r##"#"\\ end";"##), "{body}");
