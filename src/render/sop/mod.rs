@@ -37,8 +37,9 @@ const SIDE_BY_SIDE_MARKDOWN: usize = 256 * 1024;
 /// alone, and uses both cores by itself: each long service type in it starts a page
 /// (`own_page`), and Typst lays out the pages between breaks side by side. With 20,000
 /// services in 12 areas a document is 1.6 to 3.2 MB of Markdown and about 400 pages;
-/// alone, a build peaks at 1.07 GB in 87 s, against 1.53 GB in 79 s two at a time. With
-/// 2,000 services they are 175–350 KiB, and still go two by two.
+/// alone, a build peaks at 1.1 GB against 1.5–1.9 GB two at a time, in about the same
+/// time (only each PDF export leaves a core idle). With 2,000 services they are 175–350
+/// KiB, and still go two by two.
 const SIDE_BY_SIDE_VOLUME: usize = 512 * 1024;
 
 pub struct Sop;
