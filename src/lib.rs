@@ -213,63 +213,34 @@ pub fn check(path: &Path) -> Checked {
             return failed(loaded, diagnostics);
         }
     };
-    let (form_diagnostics, forms) =
-        forms::resolve::check_forms(&config, &loaded.map, &mut loaded.sources, &overlay);
+    // The configuration's own rules read neither the forms nor the prose: they run on one
+    // core while the forms are resolved and the printed texts checked on the other.
+    let (rule_diagnostics, (forms, form_diagnostics)) = rayon::join(
+        || {
+            validate::rules::check_rules(
+                &config,
+                &loaded.document,
+                &loaded.map,
+                &defaulted,
+                &loaded.assets,
+            )
+        },
+        || {
+            check_forms_and_printing(
+                &config,
+                &overlay,
+                Inputs {
+                    document: &loaded.document,
+                    map: &loaded.map,
+                    assets: &loaded.assets,
+                    root_dir: &loaded.root_dir,
+                },
+                &mut loaded.sources,
+            )
+        },
+    );
     diagnostics.extend(form_diagnostics);
-    diagnostics.extend(validate::rules::odk::check_encryption(
-        &config,
-        &forms,
-        &loaded.map,
-    ));
-    diagnostics.extend(validate::rules::odk::check_case_list(
-        &config,
-        &forms,
-        &loaded.map,
-    ));
-    diagnostics.extend(validate::form_versions::check(
-        &config,
-        &loaded.root_dir,
-        loaded.assets.form_versions.as_ref(),
-        &loaded.map,
-    ));
-    diagnostics.extend(validate::printing::check_glyphs(
-        &config,
-        &loaded.document,
-        &forms,
-        &loaded.map,
-    ));
-    let print_strings = overlay.print_strings();
-    diagnostics.extend(validate::printing::check_print_strings(
-        &config,
-        &loaded.map,
-        &print_strings,
-    ));
-    let (catalogues, prose_problems) =
-        validate::prose::catalogues(&config, &overlay, &loaded.assets);
-    diagnostics.extend(prose_problems);
-    diagnostics.extend(validate::prose::check(&config, &catalogues, &loaded.map));
-    diagnostics.extend(i18n::completeness::form_fallbacks(
-        &config,
-        &loaded.document,
-        &forms,
-        &print_strings,
-        &catalogues,
-        &loaded.map,
-    ));
-    diagnostics.extend(validate::printing::check_prose_glyphs(
-        &catalogues,
-        &print_strings,
-        &loaded.assets,
-        &loaded.root_dir,
-        &mut loaded.sources,
-    ));
-    diagnostics.extend(validate::rules::check_rules(
-        &config,
-        &loaded.document,
-        &loaded.map,
-        &defaulted,
-        &loaded.assets,
-    ));
+    diagnostics.extend(rule_diagnostics);
     diagnostics.sort_by_key(|d| d.location.as_ref().map(|l| (l.file, l.span.start)));
     Checked {
         sources: loaded.sources.clone(),
@@ -280,6 +251,67 @@ pub fn check(path: &Path) -> Checked {
         io_failure: false,
         translations,
     }
+}
+
+/// What [`check_forms_and_printing`] reads of the loaded configuration.
+struct Inputs<'a> {
+    document: &'a serde_json::Value,
+    map: &'a config::SourceMap,
+    assets: &'a config::assets::Assets,
+    root_dir: &'a Path,
+}
+
+/// Resolves the forms and checks what is printed: the forms' encryption and case list,
+/// their recorded versions, the glyphs of every printed text and the SOP's prose.
+fn check_forms_and_printing(
+    config: &Config,
+    overlay: &i18n::overlay::Overlay,
+    inputs: Inputs,
+    sources: &mut Sources,
+) -> (forms::resolve::FormSet, Vec<Diagnostic>) {
+    let Inputs {
+        document,
+        map,
+        assets,
+        root_dir,
+    } = inputs;
+    let (mut diagnostics, forms) = forms::resolve::check_forms(config, map, sources, overlay);
+    diagnostics.extend(validate::rules::odk::check_encryption(config, &forms, map));
+    diagnostics.extend(validate::rules::odk::check_case_list(config, &forms, map));
+    diagnostics.extend(validate::form_versions::check(
+        config,
+        root_dir,
+        assets.form_versions.as_ref(),
+        map,
+    ));
+    diagnostics.extend(validate::printing::check_glyphs(
+        config, document, &forms, map,
+    ));
+    let print_strings = overlay.print_strings();
+    diagnostics.extend(validate::printing::check_print_strings(
+        config,
+        map,
+        &print_strings,
+    ));
+    let (catalogues, prose_problems) = validate::prose::catalogues(config, overlay, assets);
+    diagnostics.extend(prose_problems);
+    diagnostics.extend(validate::prose::check(config, &catalogues, map));
+    diagnostics.extend(i18n::completeness::form_fallbacks(
+        config,
+        document,
+        &forms,
+        &print_strings,
+        &catalogues,
+        map,
+    ));
+    diagnostics.extend(validate::printing::check_prose_glyphs(
+        &catalogues,
+        &print_strings,
+        assets,
+        root_dir,
+        sources,
+    ));
+    (forms, diagnostics)
 }
 
 fn to_pointer(path: &serde_path_to_error::Path) -> String {

@@ -93,7 +93,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         Tree::new(sources.shared_text(root_file)),
         Mount::Root,
     );
-    let mut document = Converter::new(&map, &mut diagnostics).root(&table);
+    let mut document = Converter::new(root_file, &mut diagnostics).root(&table);
 
     // Read the included files in order, then parse them on every core (a large directory
     // comes as several files of megabytes), then merge them in order again.
@@ -133,15 +133,20 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
         inputs.push((include.clone(), crate::model::sha256_hex(text.as_bytes())));
         read.push(sources.add(name, text));
     }
-    let parsed: Vec<(FileId, Result<Table, Diagnostic>)> = {
+    let converted: Vec<(FileId, Result<IncludedFile, Diagnostic>)> = {
         use rayon::prelude::*;
         read.par_iter()
-            .map(|&file| (file, parse(&sources, file)))
+            .map(|&file| {
+                (
+                    file,
+                    parse(&sources, file).map(|t| convert_included(file, t)),
+                )
+            })
             .collect()
     };
-    for (file, included) in parsed {
-        let included_table = match included {
-            Ok(table) => table,
+    for (file, included) in converted {
+        let included = match included {
+            Ok(included) => included,
             Err(diagnostic) => {
                 diagnostics.push(diagnostic);
                 continue;
@@ -153,7 +158,7 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
             &mut map,
             &mut diagnostics,
             (file, &tree),
-            &included_table,
+            included,
         );
     }
 
@@ -194,7 +199,7 @@ pub fn parse_builtin(text: &str) -> Result<(Value, SourceMap), String> {
     let mut map = SourceMap::default();
     map.push(0, Tree::new(Arc::from(text)), Mount::Root);
     let mut diagnostics = Vec::new();
-    let document = Converter::new(&map, &mut diagnostics).root(&table);
+    let document = Converter::new(0, &mut diagnostics).root(&table);
     match diagnostics.first() {
         Some(d) => Err(d.message.clone()),
         None => Ok((Value::Object(document), map)),
@@ -363,18 +368,57 @@ pub fn resolve_inside(root: &Path, relative: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// An included file, converted: its top-level entries in file order, and what the
+/// conversion found wrong. Made on any core; merged into the document in file order.
+struct IncludedFile {
+    entries: Vec<TopEntry>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// One top-level entry of an included file.
+struct TopEntry {
+    key: String,
+    key_span: Option<std::ops::Range<usize>>,
+    /// A list (of tables, or of values): it may extend the main file's list of that name.
+    list: bool,
+    value: Option<Value>,
+}
+
+/// Converts an included file's entries, dropping its TOML tree on the same core.
+fn convert_included(file: FileId, table: Table) -> IncludedFile {
+    let mut diagnostics = Vec::new();
+    let mut converter = Converter::new(file, &mut diagnostics);
+    let entries = table
+        .iter()
+        .map(|(key, item)| TopEntry {
+            key: key.to_owned(),
+            key_span: table.key(key).and_then(|k| k.span()),
+            list: matches!(
+                item,
+                Item::ArrayOfTables(_) | Item::Value(toml_edit::Value::Array(_))
+            ),
+            value: converter.item(item),
+        })
+        .collect();
+    IncludedFile {
+        entries,
+        diagnostics,
+    }
+}
+
 fn merge_included(
     document: &mut Map<String, Value>,
     map: &mut SourceMap,
     diagnostics: &mut Vec<Diagnostic>,
     (file, tree): (FileId, &Arc<Tree>),
-    table: &Table,
+    included: IncludedFile,
 ) {
-    for (key, item) in table.iter() {
-        let key_span = table.key(key).and_then(|k| k.span());
+    diagnostics.extend(included.diagnostics);
+    for entry in included.entries {
+        let key = entry.key.as_str();
         let here = Some(Location {
             file,
-            span: key_span.clone().unwrap_or(0..0),
+            span: entry.key_span.clone().unwrap_or(0..0),
         });
         if key == "include" {
             diagnostics.push(
@@ -387,24 +431,20 @@ fn merge_included(
             );
             continue;
         }
-        match (document.get_mut(key), item) {
-            (None, _) => {
+        match (document.get_mut(key), entry.value) {
+            (None, value) => {
                 map.push(file, Arc::clone(tree), Mount::Key(escape(key)));
-                if let Some(value) = Converter::new(map, diagnostics).entry(key, item) {
-                    document.insert(key.to_owned(), value);
+                if let Some(value) = value {
+                    document.insert(entry.key, value);
                 }
             }
-            (
-                Some(Value::Array(existing)),
-                Item::ArrayOfTables(_) | Item::Value(toml_edit::Value::Array(_)),
-            ) => {
-                let offset = existing.len();
+            (Some(Value::Array(existing)), Some(Value::Array(more))) if entry.list => {
                 let mount = Mount::Append {
                     key: escape(key),
-                    offset,
+                    offset: existing.len(),
                 };
                 map.push(file, Arc::clone(tree), mount);
-                existing.extend(Converter::new(map, diagnostics).appended(key, item, offset));
+                existing.extend(more);
             }
             (Some(_), _) => {
                 let first = map.key(&format!("/{}", escape(key)));
@@ -422,118 +462,60 @@ fn merge_included(
 }
 
 /// Converts TOML items to JSON values. Where each value came from is left to the source
-/// map, which reads it from the same TOML tree when a diagnostic needs it.
-struct Converter<'a, 't> {
-    /// Already holds the layer being converted, for the location of a bad number.
-    map: &'a SourceMap,
+/// map, which reads it from the same TOML tree when a diagnostic needs it; the converter
+/// itself needs only its file, so that each file converts on a core of its own.
+struct Converter<'a> {
+    file: FileId,
     diagnostics: &'a mut Vec<Diagnostic>,
-    /// Where the converter is, as pointer segments: a pointer is only written out for a
-    /// diagnostic.
-    path: Vec<Step<'t>>,
 }
 
-/// One segment of the pointer of the value being converted.
-enum Step<'t> {
-    Key(&'t str),
-    Index(usize),
-}
-
-impl<'a, 't> Converter<'a, 't> {
-    fn new(map: &'a SourceMap, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
-        Converter {
-            map,
-            diagnostics,
-            path: Vec::new(),
-        }
+impl<'a> Converter<'a> {
+    fn new(file: FileId, diagnostics: &'a mut Vec<Diagnostic>) -> Self {
+        Converter { file, diagnostics }
     }
 
     /// Every top-level entry of a file.
-    fn root(&mut self, table: &'t Table) -> Map<String, Value> {
+    fn root(&mut self, table: &Table) -> Map<String, Value> {
+        self.table_entries(table.iter())
+    }
+
+    fn item(&mut self, item: &Item) -> Option<Value> {
+        match item {
+            Item::None => None,
+            Item::Value(v) => self.value(v),
+            Item::Table(t) => Some(Value::Object(self.table_entries(t.iter()))),
+            Item::ArrayOfTables(a) => Some(Value::Array(
+                a.iter()
+                    .map(|t| Value::Object(self.table_entries(t.iter())))
+                    .collect(),
+            )),
+        }
+    }
+
+    fn table_entries<'t>(
+        &mut self,
+        entries: impl Iterator<Item = (&'t str, &'t Item)>,
+    ) -> Map<String, Value> {
         let mut object = Map::new();
-        for (key, item) in table.iter() {
-            if let Some(value) = self.entry(key, item) {
+        for (key, item) in entries {
+            if let Some(value) = self.item(item) {
                 object.insert(key.to_owned(), value);
             }
         }
         object
     }
 
-    /// One top-level entry.
-    fn entry(&mut self, key: &'t str, item: &'t Item) -> Option<Value> {
-        self.path.push(Step::Key(key));
-        let value = self.item(item);
-        self.path.pop();
-        value
-    }
-
-    /// The elements of a top-level list, numbered from `offset` on (they are appended to
-    /// a list of that length).
-    fn appended(&mut self, key: &'t str, item: &'t Item, offset: usize) -> Vec<Value> {
-        self.path.push(Step::Key(key));
-        let values = match item {
-            Item::ArrayOfTables(a) => a
-                .iter()
-                .enumerate()
-                .map(|(i, t)| self.at(Step::Index(offset + i), |c| Some(c.table(t))))
-                .collect::<Vec<_>>(),
-            Item::Value(toml_edit::Value::Array(a)) => a
-                .iter()
-                .enumerate()
-                .map(|(i, v)| self.at(Step::Index(offset + i), |c| c.value(v)))
-                .collect(),
-            _ => Vec::new(),
-        };
-        self.path.pop();
-        values.into_iter().flatten().collect()
-    }
-
-    /// Converts with `step` added to the path.
-    fn at(
-        &mut self,
-        step: Step<'t>,
-        convert: impl FnOnce(&mut Self) -> Option<Value>,
-    ) -> Option<Value> {
-        self.path.push(step);
-        let value = convert(self);
-        self.path.pop();
-        value
-    }
-
-    fn item(&mut self, item: &'t Item) -> Option<Value> {
-        match item {
-            Item::None => None,
-            Item::Value(v) => self.value(v),
-            Item::Table(t) => Some(self.table(t)),
-            Item::ArrayOfTables(a) => Some(Value::Array(
-                a.iter()
-                    .enumerate()
-                    .filter_map(|(i, t)| self.at(Step::Index(i), |c| Some(c.table(t))))
-                    .collect(),
-            )),
-        }
-    }
-
-    fn table(&mut self, table: &'t Table) -> Value {
-        let mut object = Map::new();
-        for (key, item) in table.iter() {
-            if let Some(value) = self.at(Step::Key(key), |c| c.item(item)) {
-                object.insert(key.to_owned(), value);
-            }
-        }
-        Value::Object(object)
-    }
-
-    fn inline_table(&mut self, table: &'t InlineTable) -> Value {
+    fn inline_table(&mut self, table: &InlineTable) -> Value {
         let mut object = Map::new();
         for (key, value) in table.iter() {
-            if let Some(value) = self.at(Step::Key(key), |c| c.value(value)) {
+            if let Some(value) = self.value(value) {
                 object.insert(key.to_owned(), value);
             }
         }
         Value::Object(object)
     }
 
-    fn value(&mut self, value: &'t toml_edit::Value) -> Option<Value> {
+    fn value(&mut self, value: &toml_edit::Value) -> Option<Value> {
         use toml_edit::Value as T;
         Some(match value {
             T::String(s) => Value::String(s.value().clone()),
@@ -541,7 +523,10 @@ impl<'a, 't> Converter<'a, 't> {
             T::Float(f) => match serde_json::Number::from_f64(*f.value()) {
                 Some(n) => Value::Number(n),
                 None => {
-                    let at = self.map.value(&self.pointer());
+                    let at = f.span().map(|span| Location {
+                        file: self.file,
+                        span,
+                    });
                     self.diagnostics.push(
                         Diagnostic::error("invalid-number", "`nan` and `inf` are not allowed here")
                             .with_help("write a finite number")
@@ -552,25 +537,9 @@ impl<'a, 't> Converter<'a, 't> {
             },
             T::Boolean(b) => Value::Bool(*b.value()),
             T::Datetime(d) => Value::String(d.value().to_string()),
-            T::Array(a) => Value::Array(
-                a.iter()
-                    .enumerate()
-                    .filter_map(|(i, v)| self.at(Step::Index(i), |c| c.value(v)))
-                    .collect(),
-            ),
+            T::Array(a) => Value::Array(a.iter().filter_map(|v| self.value(v)).collect()),
             T::InlineTable(t) => self.inline_table(t),
         })
-    }
-
-    /// The JSON pointer of the value being converted.
-    fn pointer(&self) -> String {
-        self.path
-            .iter()
-            .map(|step| match step {
-                Step::Key(key) => format!("/{}", escape(key)),
-                Step::Index(i) => format!("/{i}"),
-            })
-            .collect()
     }
 }
 
@@ -635,6 +604,23 @@ mod tests {
         assert_eq!(loaded.document["s"][1]["id"], "b");
         let loc = loaded.map.value("/s/1/id").unwrap();
         assert!(loaded.sources.name(loc.file).ends_with("more.toml"));
+    }
+
+    #[test]
+    fn a_bad_number_in_an_included_file_is_found_at_its_value() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "more.toml", "[[s]]\nid = \"b\"\nscore = nan\n");
+        let path = write(
+            dir.path(),
+            "c.toml",
+            "include = [\"more.toml\"]\n[[s]]\nid = \"a\"\n",
+        );
+        let failure = load_source(&path).unwrap_err();
+        let bad = &failure.diagnostics[0];
+        assert_eq!(bad.code, "invalid-number");
+        let at = bad.location.clone().unwrap();
+        assert!(failure.sources.name(at.file).ends_with("more.toml"));
+        assert_eq!(failure.sources.line_column(at.file, at.span.start), (3, 9));
     }
 
     #[test]
