@@ -18,6 +18,7 @@ pub mod pack;
 pub mod records;
 pub mod render;
 pub mod serve;
+mod staged;
 pub mod trial;
 pub mod typeset;
 pub mod validate;
@@ -469,34 +470,6 @@ fn manifest_draft(checked: &Checked, prepared: &Prepared, config_path: &Path) ->
     manifest::Draft::of(&prepared.pack, checked, config_dir, &record_bytes)
 }
 
-/// Renders every selected output into `staging` as it is made: a build holds one
-/// document at a time, not the whole output folder.
-fn render_into(
-    pack: &pack::Pack,
-    progress: &dyn Fn(&str),
-    staging: &mut output::Staging,
-) -> Result<(), BuildError> {
-    let selected = render::renderers()
-        .into_iter()
-        .filter(|r| pack.selection.includes(r.part()));
-    for renderer in selected {
-        progress(renderer.name());
-        // A failed write stops the renderer; it is reported as itself, not as rendering.
-        let mut failed_write: Option<WriteError> = None;
-        let rendered = renderer.render_each(pack, &mut |output| {
-            staging.add(&output).map_err(|e| {
-                let message = e.to_string();
-                failed_write = Some(e);
-                message
-            })
-        });
-        if let Err(e) = rendered {
-            return Err(failed_write.map_or(BuildError::Render(e), BuildError::Write));
-        }
-    }
-    Ok(())
-}
-
 /// Checks, resolves, renders and writes. `progress` is told each stage as it starts.
 /// The [`Checked`] is returned in every case so callers can show its diagnostics. Once
 /// the configuration has resolved, the returned one no longer holds the configuration
@@ -550,7 +523,7 @@ fn render_and_write(
     let manifest = manifest_draft(checked, &prepared, config_path);
     checked.release_model();
     let mut staging = output::Staging::open(out_dir, options.write)?;
-    render_into(&prepared.pack, progress, &mut staging)?;
+    staged::render_into(&prepared.pack, progress, &mut staging)?;
     progress("writing");
     let files = staging.files();
     staging.commit(&manifest.bytes(&prepared.pack, &files))?;

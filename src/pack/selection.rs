@@ -54,6 +54,11 @@ impl Part {
             Part::Sop => "sop",
         }
     }
+
+    /// The printed documents, which Typst lays out; the other parts are data files.
+    pub fn is_laid_out(self) -> bool {
+        matches!(self, Part::Forms | Part::Sop)
+    }
 }
 
 impl fmt::Display for Part {
