@@ -230,12 +230,10 @@ pub fn check(path: &Path) -> Checked {
             check_forms_and_printing(
                 &config,
                 &overlay,
-                Inputs {
-                    document: &loaded.document,
-                    map: &loaded.map,
-                    assets: &loaded.assets,
-                    root_dir: &loaded.root_dir,
-                },
+                &loaded.document,
+                &loaded.map,
+                &loaded.assets,
+                &loaded.root_dir,
                 &mut loaded.sources,
             )
         },
@@ -254,28 +252,17 @@ pub fn check(path: &Path) -> Checked {
     }
 }
 
-/// What [`check_forms_and_printing`] reads of the loaded configuration.
-struct Inputs<'a> {
-    document: &'a serde_json::Value,
-    map: &'a config::SourceMap,
-    assets: &'a config::assets::Assets,
-    root_dir: &'a Path,
-}
-
 /// Resolves the forms and checks what is printed: the forms' encryption and case list,
 /// their recorded versions, the glyphs of every printed text and the SOP's prose.
 fn check_forms_and_printing(
     config: &Config,
     overlay: &i18n::overlay::Overlay,
-    inputs: Inputs,
+    document: &serde_json::Value,
+    map: &config::SourceMap,
+    assets: &config::assets::Assets,
+    root_dir: &Path,
     sources: &mut Sources,
 ) -> (forms::resolve::FormSet, Vec<Diagnostic>) {
-    let Inputs {
-        document,
-        map,
-        assets,
-        root_dir,
-    } = inputs;
     let (mut diagnostics, forms) = forms::resolve::check_forms(config, map, sources, overlay);
     diagnostics.extend(validate::rules::odk::check_encryption(config, &forms, map));
     diagnostics.extend(validate::rules::odk::check_case_list(config, &forms, map));

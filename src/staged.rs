@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use crate::BuildError;
 use crate::output::{Staging, WriteError};
 use crate::pack::Pack;
-use crate::render::{self, RenderError, Renderer};
+use crate::render::{self, Renderer};
 
 /// Renders every selected output into `staging` as it is made: a build holds one
 /// document at a time, not the whole output folder. The data files are made on a thread
@@ -86,7 +86,7 @@ impl SharedStaging<'_> {
             let mut failed_write: Option<WriteError> = None;
             let rendered = renderer.render_each(pack, &mut |output| {
                 if self.failed() {
-                    return Err(stopped(renderer.name()).message);
+                    return Err(STOPPED.to_owned());
                 }
                 let mut staging = self.staging.lock().unwrap_or_else(PoisonError::into_inner);
                 staging.add(&output).map_err(|e| {
@@ -103,14 +103,9 @@ impl SharedStaging<'_> {
     }
 }
 
-/// What a renderer stopped by the other thread's failure returns; never reported, since
+/// Why a renderer stopped by the other thread's failure stopped; never reported, since
 /// that failure is recorded first.
-fn stopped(renderer: &'static str) -> RenderError {
-    RenderError {
-        renderer,
-        message: "stopped: another output failed".to_owned(),
-    }
-}
+const STOPPED: &str = "stopped: another output failed";
 
 #[cfg(test)]
 mod tests {
@@ -120,7 +115,7 @@ mod tests {
     use super::*;
     use crate::output::WriteOptions;
     use crate::pack::Part;
-    use crate::render::{Emit, Output, OutputKind};
+    use crate::render::{Emit, Output, OutputKind, RenderError};
 
     /// Hands over numbered outputs until told to stop, or `limit` of them.
     struct Endless {

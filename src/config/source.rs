@@ -95,8 +95,8 @@ pub fn load_source(path: &Path) -> Result<LoadedSource, LoadFailure> {
     );
     let mut document = Converter::new(root_file, &mut diagnostics).root(&table);
 
-    // Read the included files in order, then parse them on every core (a large directory
-    // comes as several files of megabytes), then merge them in order again.
+    // Read the included files in order, then parse and convert them on every core (a large
+    // directory comes as several files of megabytes), then merge them in order again.
     let mut read = Vec::new();
     for (index, include) in include_list(&table) {
         let pointer = format!("/include/{index}");
@@ -379,8 +379,7 @@ struct IncludedFile {
 struct TopEntry {
     key: String,
     key_span: Option<std::ops::Range<usize>>,
-    /// A list (of tables, or of values): it may extend the main file's list of that name.
-    list: bool,
+    /// A list (of tables, or of values) may extend the main file's list of that name.
     value: Option<Value>,
 }
 
@@ -393,10 +392,6 @@ fn convert_included(file: FileId, table: Table) -> IncludedFile {
         .map(|(key, item)| TopEntry {
             key: key.to_owned(),
             key_span: table.key(key).and_then(|k| k.span()),
-            list: matches!(
-                item,
-                Item::ArrayOfTables(_) | Item::Value(toml_edit::Value::Array(_))
-            ),
             value: converter.item(item),
         })
         .collect();
@@ -438,7 +433,7 @@ fn merge_included(
                     document.insert(entry.key, value);
                 }
             }
-            (Some(Value::Array(existing)), Some(Value::Array(more))) if entry.list => {
+            (Some(Value::Array(existing)), Some(Value::Array(more))) => {
                 let mount = Mount::Append {
                     key: escape(key),
                     offset: existing.len(),
