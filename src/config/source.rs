@@ -602,6 +602,35 @@ mod tests {
     }
 
     #[test]
+    fn an_included_file_may_not_set_a_section_again_nor_include_more() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "more.toml",
+            "include = [\"x.toml\"]\n[sop]\ntitle = \"b\"\n[[s]]\nid = \"b\"\n",
+        );
+        let path = write(
+            dir.path(),
+            "c.toml",
+            "include = [\"more.toml\"]\n[sop]\ntitle = \"a\"\n[[s]]\nid = \"a\"\n",
+        );
+        let failure = load_source(&path).unwrap_err();
+        let found: Vec<(&str, (usize, usize))> = failure
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let at = d.location.clone().unwrap();
+                assert!(failure.sources.name(at.file).ends_with("more.toml"));
+                (d.code, failure.sources.line_column(at.file, at.span.start))
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [("nested-include", (1, 1)), ("duplicate-key", (2, 2))]
+        );
+    }
+
+    #[test]
     fn a_bad_number_in_an_included_file_is_found_at_its_value() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "more.toml", "[[s]]\nid = \"b\"\nscore = nan\n");
