@@ -1,6 +1,7 @@
 //! Referral pathways that cannot work as written: a step of the pathway sends the child
 //! to a service that does not serve the pathway's areas, or two pathways claim the same
-//! concern in the same area, so nobody knows which one applies.
+//! concern in the same area, so nobody knows which one applies. And an area whose
+//! printed service directory would list no service at all.
 
 use std::collections::BTreeSet;
 
@@ -10,6 +11,7 @@ use crate::config::Id;
 pub fn check(cx: &mut Context<'_>) {
     services_serve_the_areas(cx);
     no_two_pathways_for_one_place(cx);
+    every_area_has_a_directory(cx);
 }
 
 /// The areas of a list, or `None` for "all areas" (an empty list).
@@ -122,9 +124,52 @@ fn no_two_pathways_for_one_place(cx: &mut Context<'_>) {
     }
 }
 
+/// With the directory printed one document per area, an area that no service serves
+/// (and with no service for every area) would get a document that lists nothing.
+fn every_area_has_a_directory(cx: &mut Context<'_>) {
+    let c = cx.config;
+    let serves_everywhere = c.services.iter().any(|s| s.areas.is_empty());
+    if !c.sop.service_directory.by_area(c.services.len()) || serves_everywhere {
+        return;
+    }
+    if c.services.is_empty() {
+        cx.warning(
+            "area-without-services",
+            "/sop/service_directory",
+            "the service directory is printed one document per area, but no service is listed: every document would list none",
+            "list the operation's services in `[[services]]`, or leave `service_directory` at its default until they are",
+        );
+        return;
+    }
+    let served: BTreeSet<&str> = c
+        .services
+        .iter()
+        .flat_map(|s| s.areas.iter().map(Id::as_str))
+        .collect();
+    let unserved: Vec<(usize, String)> = c
+        .areas
+        .iter()
+        .enumerate()
+        .filter(|(_, area)| !served.contains(area.id.as_str()))
+        .map(|(i, area)| (i, area.id.to_string()))
+        .collect();
+    for (i, area) in unserved {
+        cx.warning(
+            "area-without-services",
+            &format!("/areas/{i}/id"),
+            format!(
+                "no service serves area `{area}`: its service directory (`directory/{area}`) would list none"
+            ),
+            format!(
+                "add the services that serve it (`areas = [\"{area}\"]` in their `[[services]]`; a service without `areas` serves every area), or remove the area"
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::validate::rules::test_support::{MINIMAL, codes_for};
+    use crate::validate::rules::test_support::{MINIMAL, codes_for, diagnostics_for};
 
     fn with_pathways(pathways: &str) -> String {
         format!(
@@ -177,6 +222,35 @@ timeframe = \"1d\"
 ",
         ));
         assert!(!codes.contains(&"pathway-service-area"), "{codes:?}");
+    }
+
+    #[test]
+    fn an_area_without_services_warns_when_the_directory_goes_out_by_area() {
+        let by_area =
+            |text: String| text.replacen("[sop]\n", "[sop]\nservice_directory = \"by_area\"\n", 1);
+        // The south has no service of its own, and case management serves the north only.
+        let north_only = with_pathways("areas = [\"north\"]\n");
+        let diagnostics = diagnostics_for(&by_area(north_only.clone()));
+        let found: Vec<&str> = diagnostics
+            .iter()
+            .filter(|d| d.code == "area-without-services")
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("`south`"), "{found:?}");
+        // In the SOP's annex, an area without services shows no empty document.
+        assert!(!codes_for(&north_only).contains(&"area-without-services"));
+        // A service for every area fills every area's document.
+        let everywhere = with_pathways("");
+        assert!(!codes_for(&by_area(everywhere)).contains(&"area-without-services"));
+        // With no service at all, one warning says so, at the placement.
+        let none = diagnostics_for(&by_area(MINIMAL.to_owned()));
+        let found: Vec<_> = none
+            .iter()
+            .filter(|d| d.code == "area-without-services")
+            .collect();
+        assert_eq!(found.len(), 1);
+        assert!(found[0].location.is_some());
     }
 
     #[test]
